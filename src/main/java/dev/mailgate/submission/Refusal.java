@@ -1,0 +1,28 @@
+package dev.mailgate.submission;
+
+/**
+ * Why a submission was not accepted, in the vocabulary of both doors: the SMTP reply
+ * (code + RFC 3463 enhanced status + text) and the HTTP problem (status + stable type).
+ * A 4xx SMTP code means "try again later"; nothing is stored in either case.
+ */
+public record Refusal(int smtpCode, String enhancedStatus, String text, int httpStatus, String problemType) {
+
+    public boolean temporary() {
+        return smtpCode >= 400 && smtpCode < 500;
+    }
+
+    /** The SMTP reply line without CRLF, e.g. {@code 550 5.7.1 Sender address not owned}. */
+    public String smtpReply() {
+        return smtpCode + " " + enhancedStatus + " " + text;
+    }
+
+    public static Refusal storeUnavailable() {
+        return new Refusal(451, "4.3.0", "Temporary failure storing the message, try again later", 503,
+                "https://mailgate.dev/problems/store-unavailable");
+    }
+
+    public static Refusal senderNotOwned(String what, String address) {
+        return new Refusal(550, "5.7.1", what + " <" + address + "> is not an address of the authenticated identity", 403,
+                "https://mailgate.dev/problems/sender-not-owned");
+    }
+}
