@@ -6,7 +6,7 @@ import java.util.Optional;
  * One RCPT TO with its DSN parameters (RFC 3461): NOTIFY as given (e.g. "SUCCESS,FAILURE" or "NEVER"),
  * ORCPT as given ("rfc822;addr"), both kept for bounces.
  */
-public record EnvelopeRecipient(String address, Optional<String> notify, Optional<String> orcpt) {
+public record EnvelopeRecipient(String address, Optional<String> dsnNotify, Optional<String> dsnOrcpt) {
 
     public static EnvelopeRecipient of(String address) {
         return new EnvelopeRecipient(address, Optional.empty(), Optional.empty());

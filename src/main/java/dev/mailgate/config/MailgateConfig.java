@@ -1,0 +1,170 @@
+package dev.mailgate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code mailgate.*} configuration contract of SPEC.md. Key names are a public contract:
+ * outside tests and operators' environment variables use them. Bad values stop start-up with
+ * a message that names the key (Hibernate Validator on the mapping).
+ */
+@ConfigMapping(prefix = "mailgate")
+public interface MailgateConfig {
+
+    Smtp smtp();
+
+    Tls tls();
+
+    Auth auth();
+
+    Limits limits();
+
+    Delivery delivery();
+
+    Dkim dkim();
+
+    interface Smtp {
+        /** Name in the greeting and EHLO; the machine's host name when unset. */
+        Optional<String> hostname();
+
+        @WithDefault("0.0.0.0")
+        @NotBlank
+        String bind();
+
+        /** STARTTLS listener; -1 disables, 0 picks a free port (tests). */
+        @WithDefault("587")
+        @Min(-1)
+        @Max(65535)
+        int submissionPort();
+
+        /** Implicit-TLS listener; -1 disables, 0 picks a free port (tests). */
+        @WithDefault("465")
+        @Min(-1)
+        @Max(65535)
+        int submissionsPort();
+
+        /** A session with no input for this long is closed with 421 (RFC 5321 §4.5.3.2 wants at least 5 minutes). */
+        @WithDefault("5m")
+        Duration idleTimeout();
+
+        default String effectiveHostname() {
+            return hostname().orElseGet(MailgateConfig::localHostName);
+        }
+    }
+
+    interface Tls {
+        /** PEM certificate chain for both SMTP listeners. */
+        Optional<Path> cert();
+
+        /** PEM private key for both SMTP listeners. */
+        Optional<Path> key();
+    }
+
+    interface Auth {
+        @WithDefault("mailgate")
+        @NotBlank
+        String audience();
+
+        @WithDefault("mail-send")
+        @NotBlank
+        String sendRole();
+
+        /** Role that may read every message's status and the audit log. */
+        @WithDefault("mail-admin")
+        @NotBlank
+        String adminRole();
+
+        @WithDefault("allowed_senders")
+        @NotBlank
+        String sendersClaim();
+    }
+
+    interface Limits {
+        @WithDefault("26214400")
+        @Min(1024)
+        long maxMessageSize();
+
+        @WithDefault("100")
+        @Min(1)
+        @Max(100000)
+        int recipientsPerMessage();
+
+        @WithDefault("120")
+        @Min(1)
+        int messagesPerMinute();
+
+        @WithDefault("5")
+        @Min(1)
+        int authFailures();
+
+        /** Messages one SMTP session may submit before it must reconnect. */
+        @WithDefault("1000")
+        @Min(1)
+        int messagesPerSession();
+    }
+
+    interface Delivery {
+        @WithDefault("mx")
+        Mode mode();
+
+        @WithDefault("25")
+        @Min(1)
+        @Max(65535)
+        int port();
+
+        /** {@code host:port} resolvers for MX/A/AAAA; the system resolver when unset. */
+        Optional<List<@NotBlank String>> dnsServers();
+
+        @WithDefault("opportunistic")
+        TlsPolicy tls();
+
+        @WithDefault("false")
+        boolean trustAll();
+
+        Optional<Path> captureDir();
+
+        Optional<String> heloName();
+
+        /** Undeliverable after this long in the queue (RFC 5321 §4.5.4.1 suggests 4–5 days). */
+        @WithDefault("5d")
+        Duration maxAge();
+
+        default String effectiveHeloName(Smtp smtp) {
+            return heloName().orElseGet(smtp::effectiveHostname);
+        }
+
+        enum Mode {
+            MX,
+            RELAY,
+            CAPTURE
+        }
+
+        enum TlsPolicy {
+            OPPORTUNISTIC,
+            REQUIRED,
+            NONE
+        }
+    }
+
+    interface Dkim {
+        /** Folder of {@code <selector>._domainkey.<domain>.pem} private keys. */
+        Optional<Path> keys();
+    }
+
+    static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.mailgate.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class MessageStoreTest {
+
+    @Inject
+    MessageStore store;
+
+    @Test
+    void storesMessageAndRecipientsAndReadsBytesBackUnchanged() {
+        // every byte value, CRLFs, a lone dot line and 8-bit text: nothing may be normalised
+        byte[] raw = new byte[2048];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) i;
+        }
+        byte[] header = "Received: from x\r\nSubject: caf\u00e9\r\n\r\n.\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] message = concat(header, raw);
+        UUID id = UUID.randomUUID();
+        NewMessage newMessage = new NewMessage(id, Instant.now().truncatedTo(ChronoUnit.MICROS), "alice", "192.0.2.7",
+                Door.SUBMISSIONS,
+                new Envelope("alice@example.com", List.of(
+                        new EnvelopeRecipient("bob@example.net", Optional.of("SUCCESS,FAILURE"), Optional.of("rfc822;bob@example.net")),
+                        EnvelopeRecipient.of("carol@Example.ORG"),
+                        EnvelopeRecipient.of("dave@example.net")),
+                        Optional.of("8BITMIME"), false, Optional.of("HDRS"), Optional.of("env-1")),
+                message, Optional.of("<m1@example.com>"));
+
+        store.store(newMessage).await().atMost(Duration.ofSeconds(10));
+
+        MessageEntity read = store.find(id).await().atMost(Duration.ofSeconds(10));
+        assertThat(read.raw).isEqualTo(message);
+        assertThat(read.size).isEqualTo(message.length);
+        assertThat(read.door).isEqualTo("465");
+        assertThat(read.envelopeSender).isEqualTo("alice@example.com");
+        assertThat(read.messageId).isEqualTo("<m1@example.com>");
+        assertThat(read.dsnRet).isEqualTo("HDRS");
+        assertThat(read.dsnEnvid).isEqualTo("env-1");
+
+        List<RecipientEntity> recipients = store.recipients(id).await().atMost(Duration.ofSeconds(10));
+        assertThat(recipients).extracting(r -> r.address)
+                .containsExactly("bob@example.net", "carol@Example.ORG", "dave@example.net");
+        assertThat(recipients).extracting(r -> r.domain).containsExactly("example.net", "example.org", "example.net");
+        assertThat(recipients).allSatisfy(r -> {
+            assertThat(r.state).isEqualTo(RecipientState.QUEUED);
+            assertThat(r.attempts).isZero();
+        });
+        assertThat(recipients.get(0).dsnNotify).isEqualTo("SUCCESS,FAILURE");
+        assertThat(recipients.get(0).dsnOrcpt).isEqualTo("rfc822;bob@example.net");
+    }
+
+    @Test
+    void twoConcurrentWorkersNeverClaimTheSameRecipient() {
+        int messages = 60;
+        int perMessage = 5;
+        Set<Long> stored = new HashSet<>();
+        List<Uni<MessageEntity>> stores = new ArrayList<>();
+        for (int m = 0; m < messages; m++) {
+            List<String> rcpts = IntStream.range(0, perMessage).mapToObj(i -> "r" + i + "@claim.test").toList();
+            stores.add(store.store(new NewMessage(UUID.randomUUID(), Instant.now().minusSeconds(1), "p", "127.0.0.1",
+                    Door.API, Envelope.simple("p@example.com", rcpts), "x".getBytes(), Optional.empty())));
+        }
+        Uni.join().all(stores).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        ConcurrentLinkedQueue<Long> claimedByA = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> claimedByB = new ConcurrentLinkedQueue<>();
+        Thread a = new Thread(() -> drain("worker-a", claimedByA));
+        Thread b = new Thread(() -> drain("worker-b", claimedByB));
+        a.start();
+        b.start();
+        join(a);
+        join(b);
+
+        List<Long> all = new ArrayList<>(claimedByA);
+        all.addAll(claimedByB);
+        assertThat(all).doesNotHaveDuplicates();
+        // both workers took part, and together they took every due recipient (others' rows may exist too)
+        assertThat(claimedByA).isNotEmpty();
+        assertThat(claimedByB).isNotEmpty();
+        assertThat(all.size()).isGreaterThanOrEqualTo(messages * perMessage);
+        // once leased, nothing is due any more
+        assertThat(store.claimDue("worker-c", 1000, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10))).isEmpty();
+    }
+
+    private void drain(String worker, ConcurrentLinkedQueue<Long> sink) {
+        while (true) {
+            List<ClaimedRecipient> batch = store.claimDue(worker, 7, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10));
+            if (batch.isEmpty()) {
+                return;
+            }
+            batch.forEach(r -> sink.add(r.id()));
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
