@@ -32,6 +32,8 @@ public interface MailgateConfig {
 
     Dkim dkim();
 
+    Api api();
+
     interface Smtp {
         /** Name in the greeting and EHLO; the machine's host name when unset. */
         Optional<String> hostname();
@@ -153,6 +155,32 @@ public interface MailgateConfig {
             REQUIRED,
             NONE
         }
+    }
+
+    /** The HTTPS send API ({@code /v1/messages}). */
+    interface Api {
+        /** Total decoded size of the attachments of one JSON message; beyond it HTTP 413. */
+        @WithDefault("18874368")
+        @Min(0)
+        long maxAttachmentsSize();
+
+        /** How long an {@code Idempotency-Key} is remembered per principal. */
+        @WithDefault("24h")
+        Duration idempotencyTtl();
+
+        /**
+         * How long a duplicate request waits for the first request with the same key to finish before
+         * it is answered 409 (try again).
+         */
+        @WithDefault("10s")
+        Duration idempotencyWait();
+
+        /**
+         * A request that claimed an {@code Idempotency-Key} and has not finished after this long is
+         * considered dead (crashed instance): its key may be claimed again unless its message was committed.
+         */
+        @WithDefault("5m")
+        Duration idempotencyAbandonAfter();
     }
 
     interface Dkim {

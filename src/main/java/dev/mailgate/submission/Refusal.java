@@ -25,4 +25,10 @@ public record Refusal(int smtpCode, String enhancedStatus, String text, int http
         return new Refusal(550, "5.7.1", what + " <" + address + "> is not an address of the authenticated identity", 403,
                 "https://mailgate.dev/problems/sender-not-owned");
     }
+
+    /** The identity lacks {@code mailgate.auth.send-role} (same text and type as the shared submission path uses). */
+    public static Refusal missingRole(String principal) {
+        return new Refusal(550, "5.7.1", principal + " is not authorized to send mail", 403,
+                "https://mailgate.dev/problems/missing-role");
+    }
 }
