@@ -250,7 +250,11 @@ public final class MimeComposer {
                 errors.add(new Problem.FieldError(field, "not an e-mail address (ASCII local-part@domain)"));
                 return null;
             }
-            return address;
+            // re-created so that a non-ASCII display name is written as RFC 2047 encoded words, not raw 8-bit
+            return address.getPersonal() == null ? address
+                    : new InternetAddress(addr, address.getPersonal(), "UTF-8");
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException(e);
         } catch (AddressException e) {
             errors.add(new Problem.FieldError(field, "not an e-mail address: " + e.getMessage()));
             return null;
