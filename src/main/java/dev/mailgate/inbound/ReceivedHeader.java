@@ -13,7 +13,8 @@ import java.util.UUID;
  * Received: from client.example ([203.0.113.5])
  * 	(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)
  * 	(authenticated as alice)
- * 	by mail.example.com (mailgate) with ESMTPSA id 0a1b...
+ * 	by mail.example.com (mailgate)
+ * 	with ESMTPSA id 0a1b...
  * 	for &lt;bob@example.org&gt;; Tue, 5 Mar 2024 10:00:00 +0000
  * </pre>
  * The protocol keyword is ESMTPSA, or UTF8SMTPSA for SMTPUTF8 transactions (RFC 3848, RFC 6531 §3.7.3).
@@ -36,14 +37,18 @@ final class ReceivedHeader {
             h.append("\t(using TLS)\r\n");
         }
         h.append("\t(authenticated as ").append(comment(principal)).append(")\r\n");
-        h.append("\tby ").append(hostname).append(" (mailgate) with ").append(smtpUtf8 ? "UTF8SMTPSA" : "ESMTPSA")
-                .append(" id ").append(id);
+        // "with ... id <uuid>" gets its own line so every line stays within 78 characters (RFC 5322 §2.1.1)
+        h.append("\tby ").append(hostname).append(" (mailgate)\r\n");
+        h.append("\twith ").append(smtpUtf8 ? "UTF8SMTPSA" : "ESMTPSA").append(" id ").append(id);
+        String date = DATE.format(now);
         if (recipients.size() == 1) {
-            h.append("\r\n\tfor <").append(recipients.get(0).address()).append(">; ");
+            String forClause = "\tfor <" + recipients.get(0).address() + ">;";
+            h.append("\r\n").append(forClause);
+            h.append(forClause.length() + 1 + date.length() > 78 ? "\r\n\t" : " ");
         } else {
             h.append(";\r\n\t");
         }
-        h.append(DATE.format(now)).append("\r\n");
+        h.append(date).append("\r\n");
         return h.toString();
     }
 

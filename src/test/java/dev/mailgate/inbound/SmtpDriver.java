@@ -60,10 +60,13 @@ final class SmtpDriver {
     private final AtomicLong ids = new AtomicLong(1);
 
     SmtpDriver(SessionSettings settings) {
-        SessionContext context = new SessionContext(CLIENT, settings.implicitTls() ? Door.SUBMISSIONS : Door.SUBMISSION,
-                CLOCK, () -> new UUID(0, ids.getAndIncrement()),
-                settings.implicitTls() ? Optional.of(TLS) : Optional.empty());
-        session = new SmtpSession(settings, context);
+        this.session = new SmtpSession(settings, new SessionContext(CLIENT,
+                settings.implicitTls() ? Door.SUBMISSIONS : Door.SUBMISSION, CLOCK,
+                () -> new UUID(0, ids.getAndIncrement()), settings.implicitTls() ? Optional.of(TLS) : Optional.empty()));
+    }
+
+    SmtpDriver(SessionSettings settings, SessionContext context) {
+        this.session = new SmtpSession(settings, context);
     }
 
     static SmtpDriver submission() {
