@@ -90,6 +90,9 @@ public final class SmtpSession {
 
     /** The handshake the StartTls action asked for is done: the session starts over (RFC 3207 §4.2). */
     public List<SessionAction> tlsStarted(TlsInfo info) {
+        if (closed) {
+            return drain(); // e.g. idle timeout while the adapter was busy: nothing more to say
+        }
         if (waiting != Waiting.TLS) {
             throw new IllegalStateException("tlsStarted without a StartTls action");
         }
@@ -109,6 +112,9 @@ public final class SmtpSession {
     }
 
     public List<SessionAction> authCompleted(AuthResult result) {
+        if (closed) {
+            return drain(); // e.g. idle timeout while the adapter was busy: nothing more to say
+        }
         if (waiting != Waiting.AUTH || auth == null) {
             throw new IllegalStateException("authCompleted without an Authenticate action");
         }
@@ -142,6 +148,9 @@ public final class SmtpSession {
     }
 
     public List<SessionAction> submissionCompleted(SubmissionOutcome outcome) {
+        if (closed) {
+            return drain(); // e.g. idle timeout while the adapter was busy: nothing more to say
+        }
         if (waiting != Waiting.SUBMIT) {
             throw new IllegalStateException("submissionCompleted without a Submit action");
         }

@@ -86,4 +86,23 @@ class MiscCommandsTest {
         SmtpDriver d = greeted();
         assertThat(d.auditText()).contains("smtp.connect client=203.0.113.5 door=587");
     }
+
+    @Test
+    void completionAfterIdleTimeoutSaysNothing() {
+        SmtpDriver d = SmtpDriver.submission().inTransaction();
+        d.autoComplete = false;
+        d.send("DATA\r\nx\r\n.\r\n");
+        d.handle(d.session.idleTimeout());
+        assertThat(d.handle(d.session.submissionCompleted(
+                new dev.mailgate.submission.SubmissionOutcome.Accepted(d.submits.get(0).id())))).isEmpty();
+    }
+
+    @Test
+    void unexpectedCompletionIsAProgrammingError() {
+        SmtpDriver d = greeted();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.session.authCompleted(new AuthResult.TemporaryFailure("x")))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.session.tlsStarted(SmtpDriver.TLS))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
