@@ -49,6 +49,20 @@ class DataTest {
     }
 
     @Test
+    void largeMessageNearTheLimit() {
+        SmtpDriver d = SmtpDriver.submission().inTransaction();
+        d.send("DATA\r\n");
+        byte[] block = ("y".repeat(78) + "\r\n").repeat(12_800).getBytes(); // 1 MiB
+        long started = System.nanoTime();
+        for (int i = 0; i < 24; i++) {
+            d.send(block);
+        }
+        assertThat(d.send(".\r\n")).startsWith("250 2.0.0 OK queued as ");
+        assertThat(d.lastBody()).hasSize(24 * block.length);
+        assertThat(System.nanoTime() - started).isLessThan(10_000_000_000L);
+    }
+
+    @Test
     void noRecipients() {
         SmtpDriver d = SmtpDriver.submission().authenticated();
         d.send("MAIL FROM:<alice@example.com>\r\n");
