@@ -1,0 +1,87 @@
+package dev.mailgate.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.mailgate.testsupport.Db;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API's own logic with a test identity instead of a Keycloak token (fast, no Keycloak needed):
+ * what the token checks are is covered with real tokens in {@code MessagesApiTest}.
+ */
+@QuarkusTest
+@io.quarkus.test.junit.TestProfile(ApiOnlyProfile.class)
+class MessagesApiLocalTest {
+
+    private static final String PROBLEMS = "https://mailgate.dev/problems/";
+
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com,@apps.example.com"))
+    void jsonSendIsCommittedAndReadableBack() {
+        Response r = given().contentType("application/json")
+                .body(Map.of("from", "App <app@example.com>", "to", "ana@example.net", "bcc", "hidden@example.org",
+                        "subject", "Grüße", "text", "hello"))
+                .post("/v1/messages");
+        r.then().statusCode(202).header("Location", startsWith("http"))
+                .body("status", equalTo("queued"))
+                .body("recipients.address", org.hamcrest.Matchers.contains("ana@example.net", "hidden@example.org"));
+        String id = r.path("id");
+        assertThat(Db.count("SELECT count(*) FROM recipient WHERE message_id = ?", UUID.fromString(id))).isEqualTo(2);
+        given().get("/v1/messages/" + id).then().statusCode(200)
+                .body("status", equalTo("queued"))
+                .body("sender", equalTo("app@example.com"))
+                .body("recipients[0].status", equalTo("queued"))
+                .body("recipients[0].attempts.size()", equalTo(0));
+    }
+
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void errorsAreProblems() {
+        given().contentType("application/json").body("{\"from\": ").post("/v1/messages").then()
+                .statusCode(400).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "malformed-request"));
+        given().contentType("application/json").body("{\"from\": \"app@example.com\", \"to\": [\"x@example.net\"], \"txet\": \"typo\"}")
+                .post("/v1/messages").then()
+                .statusCode(422).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "invalid-request"));
+        given().contentType("application/json").body("{\"from\": \"\", \"to\": [\"x@example.net\"], \"text\": \"t\"}")
+                .post("/v1/messages").then()
+                .statusCode(422).body("type", equalTo(PROBLEMS + "invalid-request")).body("errors[0].field", equalTo("from"));
+        given().contentType("application/json").body(Map.of("from", "boss@example.com", "to", "x@example.net", "text", "t"))
+                .post("/v1/messages").then()
+                .statusCode(403).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "sender-not-owned"));
+        given().contentType("text/plain").body("x").post("/v1/messages").then()
+                .statusCode(415).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "unsupported-media-type"));
+        given().get("/v1/messages/" + UUID.randomUUID()).then()
+                .statusCode(404).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "message-not-found"));
+        given().contentType("message/rfc822").body("From: app@example.com\nTo: x@example.net\n\nhi\n".getBytes(StandardCharsets.UTF_8))
+                .post("/v1/messages/raw").then()
+                .statusCode(422).body("type", equalTo(PROBLEMS + "invalid-message"));
+    }
+
+    @Test
+    @TestSecurity(user = "local-norole", roles = "other")
+    void withoutTheSendRoleIs403() {
+        given().contentType("application/json").body(Map.of("from", "app@example.com", "to", "x@example.net", "text", "t"))
+                .post("/v1/messages").then()
+                .statusCode(403).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "missing-role"));
+    }
+
+    @Test
+    void withoutATokenIs401() {
+        given().contentType("application/json").body(Map.of("from", "app@example.com", "to", "x@example.net", "text", "t"))
+                .post("/v1/messages").then()
+                .statusCode(401).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "unauthenticated"));
+    }
+}
