@@ -12,6 +12,8 @@ import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 @io.quarkus.test.junit.TestProfile(ApiOnlyProfile.class)
 class MessagesApiLocalTest {
 
-    private static final String PROBLEMS = "https://mailgate.dev/problems/";
+    private static final String PROBLEMS = ApiScenarios.PROBLEMS;
 
     @Test
     @TestSecurity(user = "local-sender", roles = "mail-send")
@@ -68,6 +70,79 @@ class MessagesApiLocalTest {
         given().contentType("message/rfc822").body("From: app@example.com\nTo: x@example.net\n\nhi\n".getBytes(StandardCharsets.UTF_8))
                 .post("/v1/messages/raw").then()
                 .statusCode(422).body("type", equalTo(PROBLEMS + "invalid-message"));
+    }
+
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void jsonWithTwoAttachmentsParsesBack() throws Exception {
+        ApiScenarios.jsonWithTwoAttachmentsParsesBack(ApiScenarios::anonymous, "app@example.com");
+    }
+
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void rawRoundTripsAndBccIsRemoved() {
+        ApiScenarios.rawRoundTripsAndBccIsRemoved(ApiScenarios::anonymous, "app@example.com");
+    }
+
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void concurrentDuplicatesQueueOnce() throws Exception {
+        ApiScenarios.concurrentDuplicatesQueueOnce(ApiScenarios::anonymous, "app@example.com", "local-sender");
+    }
+
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "@apps.example.com"))
+    void limits() {
+        List<String> six = List.of("a@x.example", "b@x.example", "c@x.example", "d@x.example", "e@x.example", "f@x.example");
+        given().contentType("application/json").body(Map.of("from", "a@apps.example.com", "to", six.subList(0, 3),
+                "bcc", six.subList(3, 6), "text", "t")).post("/v1/messages").then()
+                .statusCode(422).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "too-many-recipients"));
+        given().contentType("message/rfc822").queryParam("to", String.join(",", six))
+                .body("From: a@apps.example.com\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8))
+                .post("/v1/messages/raw").then()
+                .statusCode(422).body("type", equalTo(PROBLEMS + "too-many-recipients"));
+        String attachment = Base64.getEncoder().encodeToString(new byte[ApiOnlyProfile.MAX_ATTACHMENTS + 1]);
+        given().contentType("application/json").body(Map.of("from", "a@apps.example.com", "to", "x@example.net",
+                "text", "t", "attachments", List.of(Map.of("filename", "big.bin", "content", attachment)))).post("/v1/messages").then()
+                .statusCode(413).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "attachments-too-large"));
+        String text = "x".repeat(100).concat("\n").repeat(ApiOnlyProfile.MAX_MESSAGE / 100);
+        given().contentType("application/json").body(Map.of("from", "a@apps.example.com", "to", "x@example.net", "text", text))
+                .post("/v1/messages").then()
+                .statusCode(413).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "message-too-large"));
+        byte[] big = ("From: a@apps.example.com\r\nTo: x@example.net\r\n\r\n" + "y".repeat(99).concat("\r\n")
+                .repeat(ApiOnlyProfile.MAX_MESSAGE / 100 + 1)).getBytes(StandardCharsets.UTF_8);
+        given().contentType("message/rfc822").body(big).post("/v1/messages/raw").then()
+                .statusCode(413).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "message-too-large"));
+        byte[] huge = new byte[1_100_000];
+        java.util.Arrays.fill(huge, (byte) 'z');
+        Response tooBig = given().contentType("message/rfc822").body(huge).post("/v1/messages/raw");
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        given().contentType("application/json").header("Idempotency-Key", "bad key with spaces")
+                .body(Map.of("from", "a@apps.example.com", "to", "x@example.net", "text", "t")).post("/v1/messages").then()
+                .statusCode(400).body("type", equalTo(PROBLEMS + "invalid-idempotency-key"));
+        given().contentType("application/json").body(Map.of("from", "a@apps.example.com", "to", "x@example.net",
+                "text", "t", "headers", Map.of("DKIM-Signature", "v=1"))).post("/v1/messages").then()
+                .statusCode(422).body("type", equalTo(PROBLEMS + "forbidden-header"));
+        given().contentType("application/json").body(Map.of("from", "a@apps.example.com", "text", "t"))
+                .post("/v1/messages").then()
+                .statusCode(422).body("type", equalTo(PROBLEMS + "no-recipients"));
+        given().contentType("message/rfc822").body("To: x@example.net\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8))
+                .post("/v1/messages/raw").then()
+                .statusCode(422).body("type", equalTo(PROBLEMS + "missing-from"));
+    }
+
+    @Test
+    @TestSecurity(user = "limited", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void rateLimitedIs429WithRetryAfter() {
+        given().contentType("application/json").body(Map.of("from", "app@example.com", "to", "x@example.net", "text", "t"))
+                .post("/v1/messages").then()
+                .statusCode(429).header("Retry-After", "42").contentType("application/problem+json")
+                .body("type", equalTo(PROBLEMS + "rate-limited"));
     }
 
     @Test
