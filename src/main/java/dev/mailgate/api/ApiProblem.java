@@ -149,6 +149,12 @@ public class ApiProblem extends RuntimeException {
                 null, retryAfter);
     }
 
+    public static ApiProblem authenticationUnavailable() {
+        return new ApiProblem(503, "authentication-unavailable", "Authentication temporarily unavailable",
+                "the identity provider cannot be reached to verify the token; try again shortly", null,
+                Duration.ofSeconds(5));
+    }
+
     // --- reading
 
     public static ApiProblem messageNotFound() {

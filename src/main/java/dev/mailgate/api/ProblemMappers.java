@@ -54,6 +54,13 @@ public class ProblemMappers {
         return authenticationFailed(new AuthenticationFailedException(e.getMessage()), request);
     }
 
+    /** Keycloak unreachable (JWKS cannot be fetched): nobody can be authenticated now, try again. */
+    @ServerExceptionMapper
+    public Response authenticationUnavailable(io.quarkus.oidc.OIDCException e, HttpServerRequest request) {
+        LOG.warnf("cannot verify a token: %s", e.getMessage());
+        return respond(ApiProblem.authenticationUnavailable(), request);
+    }
+
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, HttpServerRequest request) {
         return respond(new ApiProblem(403, "forbidden", "Forbidden", "this identity may not do this"), request);

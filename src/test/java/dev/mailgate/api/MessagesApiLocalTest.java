@@ -154,6 +154,50 @@ class MessagesApiLocalTest {
     }
 
     @Test
+    @TestSecurity(user = "local-reader", roles = "mail-send")
+    void statusIsVisibleOnlyToItsSenderOrAnAdmin() {
+        UUID id = storeForeignMessageWithAttempts();
+        given().get("/v1/messages/" + id).then()
+                .statusCode(404).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "message-not-found"));
+        given().get("/v1/messages/not-a-uuid").then().statusCode(404).body("type", equalTo(PROBLEMS + "message-not-found"));
+    }
+
+    @Test
+    @TestSecurity(user = "local-admin", roles = { "mail-send", "mail-admin" })
+    void adminSeesEveryMessageWithAttempts() {
+        UUID id = storeForeignMessageWithAttempts();
+        given().get("/v1/messages/" + id).then().statusCode(200)
+                .body("status", equalTo("sending"))
+                .body("sender", equalTo("someone@example.com"))
+                .body("recipients.address", org.hamcrest.Matchers.contains("r1@example.net", "r2@example.org"))
+                .body("recipients[0].status", equalTo("delivered"))
+                .body("recipients[0].attempt_count", equalTo(2))
+                .body("recipients[0].next_attempt_at", org.hamcrest.Matchers.nullValue())
+                .body("recipients[0].attempts.outcome", org.hamcrest.Matchers.contains("deferred", "delivered"))
+                .body("recipients[0].attempts[0].mx_host", equalTo("mx1.example.net"))
+                .body("recipients[0].attempts[0].remote_reply", equalTo("451 4.7.1 greylisted"))
+                .body("recipients[0].attempts[1].tls", equalTo("TLSv1.3"))
+                .body("recipients[1].status", equalTo("queued"))
+                .body("recipients[1].attempts.size()", equalTo(0));
+    }
+
+    /** A message of another principal, one recipient delivered on the second attempt, one still queued. */
+    private static UUID storeForeignMessageWithAttempts() {
+        UUID id = UUID.randomUUID();
+        Db.rows("INSERT INTO message (id, received_at, principal, client_address, door, envelope_sender, size, raw)"
+                + " VALUES (?, now(), 'someone-else', '192.0.2.1', 'api', 'someone@example.com', 3, 'x'::bytea) RETURNING id", id);
+        Object r1 = Db.rows("INSERT INTO recipient (id, message_id, address, domain, state, attempts, next_attempt_at, last_reply, updated_at)"
+                + " VALUES (nextval('recipient_seq'), ?, 'r1@example.net', 'example.net', 'delivered', 2, now(), '250 ok', now()) RETURNING id", id)
+                .get(0).get("id");
+        Db.rows("INSERT INTO recipient (id, message_id, address, domain, state, attempts, next_attempt_at, updated_at)"
+                + " VALUES (nextval('recipient_seq') + 1, ?, 'r2@example.org', 'example.org', 'queued', 0, now(), now()) RETURNING id", id);
+        Db.rows("INSERT INTO delivery_attempt (recipient_id, attempted_at, mx_host, remote_reply, tls, outcome)"
+                + " VALUES (?, now() - interval '5 minutes', 'mx1.example.net', '451 4.7.1 greylisted', NULL, 'deferred'),"
+                + " (?, now(), 'mx1.example.net', '250 ok', 'TLSv1.3', 'delivered') RETURNING id", r1, r1);
+        return id;
+    }
+
+    @Test
     void withoutATokenIs401() {
         given().contentType("application/json").body(Map.of("from", "app@example.com", "to", "x@example.net", "text", "t"))
                 .post("/v1/messages").then()
