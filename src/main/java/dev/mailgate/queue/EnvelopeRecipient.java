@@ -4,9 +4,10 @@ import java.util.Optional;
 
 /**
  * One RCPT TO with its DSN parameters (RFC 3461): NOTIFY as given (e.g. "SUCCESS,FAILURE" or "NEVER"),
- * ORCPT as given ("rfc822;addr"), both kept for bounces.
+ * ORCPT as given ("rfc822;addr"), both kept for bounces. The component is {@code dsnNotify} because a
+ * record component named {@code notify} clashes with {@link Object#notify()} and does not compile.
  */
-public record EnvelopeRecipient(String address, Optional<String> notify, Optional<String> orcpt) {
+public record EnvelopeRecipient(String address, Optional<String> dsnNotify, Optional<String> orcpt) {
 
     public static EnvelopeRecipient of(String address) {
         return new EnvelopeRecipient(address, Optional.empty(), Optional.empty());
