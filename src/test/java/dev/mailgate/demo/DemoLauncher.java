@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The quick start: everything mailgate needs on a machine with only a JDK, then the packaged app, then a guide.
@@ -63,7 +64,9 @@ public final class DemoLauncher {
                 "mailgate.delivery.mode=capture",
                 "mailgate.delivery.capture-dir=" + outbox));
         // One hook stops everything in order, so the app never sees its database or Keycloak vanish first.
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             System.out.println("Stopping mailgate, Keycloak and PostgreSQL ...");
             app.stop();
             keycloak.stop();
@@ -77,6 +80,9 @@ public final class DemoLauncher {
         }
         System.out.println(DemoGuide.text(project, keycloak, tls, samples, outbox, app.logFile()));
         int exit = app.waitFor();
+        if (stopping.get()) {
+            return; // Ctrl-C: the hook stopped the app, that is no failure (and exit() here would hang the JVM)
+        }
         fail("mailgate exited with " + exit + "\n" + app.logTail());
     }
 
