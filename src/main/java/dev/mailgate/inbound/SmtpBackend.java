@@ -38,26 +38,16 @@ public class SmtpBackend {
         this.metrics = metrics;
     }
 
-    Uni<AuthResult> authenticate(Credential credential, String mechanism, String clientAddress, Door door) {
-        Uni<Identity> verified;
-        String claimedUser;
-        if (credential instanceof Credential.Password password) {
-            verified = passwords.verify(password.username(), password.password());
-            claimedUser = password.username();
-        } else {
-            Credential.BearerToken bearer = (Credential.BearerToken) credential;
-            verified = tokens.verify(bearer.token());
-            claimedUser = bearer.user().orElse(null);
-        }
+    Uni<AuthResult> authenticate(Credential credential, String mechanism) {
+        Uni<Identity> verified = credential instanceof Credential.Password password
+                ? passwords.verify(password.username(), password.password())
+                : tokens.verify(((Credential.BearerToken) credential).token());
         return verified.map(identity -> {
             count(mechanism, "success");
-            record("auth.success", identity.principal(), clientAddress, door, "mechanism=" + mechanism);
             return (AuthResult) new AuthResult.Success(identity);
         }).onFailure().recoverWithItem(failure -> {
             boolean refused = failure instanceof AuthenticationRefused;
             count(mechanism, refused ? "failure" : "unavailable");
-            record(refused ? "auth.failure" : "auth.unavailable", claimedUser, clientAddress, door,
-                    "mechanism=" + mechanism + " reason=" + failure.getMessage());
             return refused ? new AuthResult.InvalidCredentials(failure.getMessage())
                     : new AuthResult.TemporaryFailure(failure.getMessage());
         });
@@ -67,13 +57,7 @@ public class SmtpBackend {
         Timer.Sample sample = Timer.start(metrics);
         return submissions.submit(new Submission(submit.identity(), clientAddress, door, submit.id(), submit.envelope(),
                 submit.message()))
-                .invoke(outcome -> {
-                    sample.stop(metrics.timer("mailgate.smtp.data.commit", "door", door.label()));
-                    if (outcome instanceof SubmissionOutcome.Refused refused) {
-                        record("smtp.refused", submit.identity().principal(), clientAddress, door,
-                                refused.refusal().smtpReply());
-                    }
-                });
+                .invoke(outcome -> sample.stop(metrics.timer("mailgate.smtp.data.commit", "door", door.label())));
     }
 
     void record(String type, String principal, String clientAddress, Door door, String detail) {

@@ -78,7 +78,7 @@ final class SmtpConnection {
                 startTls();
             } else if (action instanceof SessionAction.Authenticate auth) {
                 socket.pause();
-                backend.authenticate(auth.credential(), auth.mechanism(), clientAddress, door)
+                backend.authenticate(auth.credential(), auth.mechanism())
                         .subscribe().with(result -> {
                             if (result instanceof AuthResult.Success success) {
                                 principal = success.identity().principal();

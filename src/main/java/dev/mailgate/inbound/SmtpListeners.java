@@ -150,7 +150,6 @@ public class SmtpListeners {
             server = vertx.createNetServer(options).connectHandler(socket -> {
                 String client = socket.remoteAddress().hostAddress();
                 backend.sessionOpened(door);
-                backend.record("smtp.connect", null, client, door, "local port " + socket.localAddress().port());
                 SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID);
                 if (door == Door.SUBMISSIONS) {
                     TlsInfo tls = SmtpConnection.tlsInfo(socket);
