@@ -84,11 +84,10 @@ public class SmtpListeners {
         PemKeyCertOptions keyCert = keyCert();
         SessionSettings settings = settings(door == Door.SUBMISSIONS);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        // The first instance binds (resolving port 0 to a real port); the others share that port.
-        int bound = deploy(door, port, keyCert, settings, 1);
-        if (instances > 1) {
-            deploy(door, bound, keyCert, settings, instances - 1);
-        }
+        // Vert.x shares one listening socket among instances asking for the same port; for a random
+        // port (0, tests) that takes a negative port number, one per door, so the doors stay apart.
+        int requested = port == 0 ? -1 - door.ordinal() : port;
+        int bound = deploy(door, requested, keyCert, settings, instances);
         boundPorts.put(door, bound);
         LOG.infof("SMTP %s listening on %s:%d (%s)", door.label(), config.smtp().bind(), bound,
                 door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS");

@@ -63,10 +63,13 @@ class SmtpRefusalsTest {
     @Test
     void tamperedPayloadIsRefused() {
         String[] parts = keycloak.clientCredentialsToken("no-role-app").split("\\.");
-        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                .replace("\"realm_access\":{\"roles\":[", "\"realm_access\":{\"roles\":[\"mail-send\",");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        // grant ourselves the send role and a new name, keeping Keycloak's signature
+        String forged = payload.replaceFirst("\\{", "{\"realm_access\":{\"roles\":[\"mail-send\"]},")
+                .replace("service-account-no-role-app", "service-account-sender-app");
+        assertThat(forged).isNotEqualTo(payload);
         assertTokenRefused(parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2]);
+                .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[2]);
     }
 
     @Test
