@@ -27,7 +27,8 @@ public class ApiOnlyProfile implements QuarkusTestProfile {
                 "mailgate.limits.max-message-size", String.valueOf(MAX_MESSAGE),
                 "mailgate.limits.recipients-per-message", String.valueOf(MAX_RECIPIENTS),
                 "mailgate.api.max-attachments-size", String.valueOf(MAX_ATTACHMENTS),
-                "quarkus.http.limits.max-body-size", "1M");
+                "quarkus.http.limits.max-body-size", "1M",
+                "mailgate.api.idempotency-wait", "1s");
     }
 
     @Override

@@ -138,6 +138,34 @@ class MessagesApiLocalTest {
                 .statusCode(422).body("type", equalTo(PROBLEMS + "missing-from"));
     }
 
+    @Test
+    @TestSecurity(user = "local-recovery", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void idempotencyRecoversFromAnInstanceThatDiedMidRequest() {
+        Map<String, Object> body = Map.of("from", "app@example.com", "to", "x@example.net", "text", "t");
+        // 1. committed, but the instance died before recording the answer: duplicates get the committed message
+        String key = "orphan-" + UUID.randomUUID();
+        String id = given().header("Idempotency-Key", key).contentType("application/json").body(body)
+                .post("/v1/messages").then().statusCode(202).extract().path("id");
+        Db.rows("UPDATE idempotency_key SET response = NULL, message_id = NULL WHERE key = ? RETURNING key", key);
+        given().header("Idempotency-Key", key).contentType("application/json").body(body).post("/v1/messages").then()
+                .statusCode(202).header("Idempotent-Replayed", "true").body("id", equalTo(id))
+                .body("recipients[0].address", equalTo("x@example.net"));
+        // 2. claimed long ago and never committed: the claim is abandoned and the key may be used again
+        String stale = "stale-" + UUID.randomUUID();
+        Db.rows("INSERT INTO idempotency_key (principal, key, request_hash, created_at, reserved_message_id)"
+                + " VALUES ('local-recovery', ?, 'x', now() - interval '10 minutes', ?) RETURNING key", stale, UUID.randomUUID());
+        given().header("Idempotency-Key", stale).contentType("application/json").body(body).post("/v1/messages").then()
+                .statusCode(202).header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue());
+        // 3. a claim in progress right now (fresh, not committed): a duplicate waits, then is told to retry
+        String busy = "busy-" + UUID.randomUUID();
+        Db.rows("INSERT INTO idempotency_key (principal, key, request_hash, created_at, reserved_message_id)"
+                + " SELECT 'local-recovery', ?, request_hash, now(), ? FROM idempotency_key WHERE key = ? RETURNING key",
+                busy, UUID.randomUUID(), stale);
+        given().header("Idempotency-Key", busy).contentType("application/json").body(body).post("/v1/messages").then()
+                .statusCode(409).header("Retry-After", "1").body("type", equalTo(PROBLEMS + "idempotency-in-progress"));
+    }
+
     /** Sends only the request head announcing a body of {@code length} octets; returns the answer's head. */
     private static String announceBody(String path, String type, int length) {
         try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
