@@ -204,7 +204,8 @@ public class MessagesResource {
         byte[] message = RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, clock.instant()), stripped);
         checkLimits(message.length, recipients.size());
         String hash = sha256("raw", (sender + "\n" + String.join(",", recipients) + "\n").getBytes(StandardCharsets.UTF_8), raw);
-        return submit(identity, key, new Prepared(id, Envelope.simple(sender, recipients), message, hash), http);
+        return submit(identity, key, new Prepared(id, RawMessage.envelope(sender, recipients, stripped, headers.end()),
+                message, hash), http);
     }
 
     @GET

@@ -1,5 +1,7 @@
 package dev.mailgate.api;
 
+import dev.mailgate.queue.Envelope;
+import dev.mailgate.queue.EnvelopeRecipient;
 import dev.mailgate.submission.HeaderSection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.DefaultAddressParser;
@@ -117,6 +120,24 @@ public final class RawMessage {
             }
         }
         return new ArrayList<>(seen.values());
+    }
+
+    /**
+     * The envelope of a raw message, with what outbound delivery must negotiate: {@code BODY=8BITMIME}
+     * when any byte is 8-bit (RFC 6152), {@code SMTPUTF8} when the header section carries UTF-8 (RFC 6532).
+     */
+    public static Envelope envelope(String sender, List<String> recipients, byte[] message, int headerEnd) {
+        boolean eightBit = false;
+        boolean utf8Headers = false;
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] < 0) {
+                eightBit = true;
+                utf8Headers = i < headerEnd;
+                break;
+            }
+        }
+        return new Envelope(sender, recipients.stream().map(EnvelopeRecipient::of).toList(),
+                eightBit ? Optional.of("8BITMIME") : Optional.empty(), utf8Headers, Optional.empty(), Optional.empty());
     }
 
     /** {@code Received:} for a message that came in over HTTPS (RFC 5321 §4.4 form, protocol "HTTPS"). */

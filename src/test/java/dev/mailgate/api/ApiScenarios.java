@@ -116,6 +116,9 @@ final class ApiScenarios {
         byte[] afterTrace = java.util.Arrays.copyOfRange(stored, traceEnd, stored.length);
         assertThat(afterTrace).isEqualTo(expected);
         assertThat(storedRecipients(id)).containsExactly("ana@example.net", "hidden@example.org", "secret@example.com");
+        // 8-bit body, ASCII headers: delivery must ask for 8BITMIME, not for SMTPUTF8
+        assertThat(Db.rows("SELECT body_type, smtputf8 FROM message WHERE id = ?", UUID.fromString(id)).get(0))
+                .containsEntry("body_type", "8BITMIME").containsEntry("smtputf8", false);
     }
 
     /** 20 identical requests at once with one key: one message, one answer for all. */

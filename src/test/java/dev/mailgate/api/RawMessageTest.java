@@ -56,6 +56,22 @@ class RawMessageTest {
     }
 
     @Test
+    void envelopeAsksForEightBitAndUtf8OnlyWhenTheBytesNeedIt() {
+        byte[] ascii = bytes("From: a@example.com\r\n\r\nhi\r\n");
+        byte[] body8 = bytes("From: a@example.com\r\n\r\nGrüße\r\n");
+        byte[] head8 = bytes("From: Jörg <a@example.com>\r\n\r\nhi\r\n");
+        var plain = RawMessage.envelope("a@example.com", java.util.List.of("b@example.net"), ascii, RawMessage.check(ascii).end());
+        assertThat(plain.body()).isEmpty();
+        assertThat(plain.smtpUtf8()).isFalse();
+        var eight = RawMessage.envelope("a@example.com", java.util.List.of("b@example.net"), body8, RawMessage.check(body8).end());
+        assertThat(eight.body()).contains("8BITMIME");
+        assertThat(eight.smtpUtf8()).isFalse();
+        var utf8 = RawMessage.envelope("a@example.com", java.util.List.of("b@example.net"), head8, RawMessage.check(head8).end());
+        assertThat(utf8.body()).contains("8BITMIME");
+        assertThat(utf8.smtpUtf8()).isTrue();
+    }
+
+    @Test
     void traceHeaderIsAFoldedReceivedField() {
         UUID id = UUID.fromString("0f8b3c52-8a0e-4f6e-9d7a-1c1b7b4f5a11");
         String trace = new String(RawMessage.traceHeader("2001:db8::1", "mail.test", id,
