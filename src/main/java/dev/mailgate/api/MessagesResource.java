@@ -154,11 +154,13 @@ public class MessagesResource {
         MimeComposer.Composed composed = composer.compose(request, id, now, config.api().maxAttachmentsSize());
         byte[] message = RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, now), composed.raw());
         checkLimits(message.length, composed.recipients().size());
-        String hash;
-        try {
-            hash = sha256("json", json.writeValueAsBytes(request));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        String hash = null;
+        if (key != null) { // the request as parsed, re-serialized: formatting differences are the same request
+            try {
+                hash = sha256("json", json.writeValueAsBytes(request));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
         Prepared prepared = new Prepared(id, Envelope.simple(composed.sender(), composed.recipients()), message, hash);
         return submit(identity, key, prepared, http);
@@ -203,7 +205,8 @@ public class MessagesResource {
         byte[] stripped = headers.all("bcc").isEmpty() ? raw : RawMessage.withoutBcc(raw, headers.end());
         byte[] message = RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, clock.instant()), stripped);
         checkLimits(message.length, recipients.size());
-        String hash = sha256("raw", (sender + "\n" + String.join(",", recipients) + "\n").getBytes(StandardCharsets.UTF_8), raw);
+        String hash = key == null ? null
+                : sha256("raw", (sender + "\n" + String.join(",", recipients) + "\n").getBytes(StandardCharsets.UTF_8), raw);
         return submit(identity, key, new Prepared(id, RawMessage.envelope(sender, recipients, stripped, headers.end()),
                 message, hash), http);
     }
