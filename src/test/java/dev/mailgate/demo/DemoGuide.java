@@ -36,7 +36,8 @@ final class DemoGuide {
                  2. Send a first mail over SMTP with STARTTLS and XOAUTH2:
 
                     curl --url smtp://localhost:%d --ssl-reqd --cacert %s \\
-                      --oauth2-bearer "$TOKEN" --mail-from app@example.com --mail-rcpt someone@example.net \\
+                      --user app@example.com: --oauth2-bearer "$TOKEN" \\
+                      --mail-from app@example.com --mail-rcpt someone@example.net \\
                       --upload-file %s
 
                  3. Or through the HTTP API:

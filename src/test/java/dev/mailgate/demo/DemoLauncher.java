@@ -48,7 +48,7 @@ public final class DemoLauncher {
         Path outbox = Files.createDirectories(demo.resolve("outbox"));
         SampleMails samples = SampleMails.write(demo);
 
-        MailgateProcess app = new MailgateProcess(appJar, demo.resolve("mailgate.log"), HTTP_PORT, List.of(
+        MailgateProcess app = new MailgateProcess(appJar, demo.resolve("mailgate.log"), HTTP_PORT, unlessInEnvironment(List.of(
                 "quarkus.datasource.reactive.url=" + postgres.reactiveUrl(),
                 "quarkus.datasource.username=" + postgres.username(),
                 "quarkus.datasource.password=" + postgres.password(),
@@ -62,7 +62,7 @@ public final class DemoLauncher {
                 "mailgate.smtp.submissions-port=" + SUBMISSIONS_PORT,
                 "quarkus.http.port=" + HTTP_PORT,
                 "mailgate.delivery.mode=capture",
-                "mailgate.delivery.capture-dir=" + outbox));
+                "mailgate.delivery.capture-dir=" + outbox)));
         // One hook stops everything in order, so the app never sees its database or Keycloak vanish first.
         AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -79,11 +79,38 @@ public final class DemoLauncher {
             fail("mailgate did not become ready\n" + app.logTail());
         }
         System.out.println(DemoGuide.text(project, keycloak, tls, samples, outbox, app.logFile()));
+        writeEnvironmentFile(demo.resolve("demo.env"), keycloak, tls, app);
         int exit = app.waitFor();
         if (stopping.get()) {
             return; // Ctrl-C: the hook stopped the app, that is no failure (and exit() here would hang the JVM)
         }
         fail("mailgate exited with " + exit + "\n" + app.logTail());
+    }
+
+    /**
+     * Settings given as environment variables (MAILGATE_DELIVERY_MODE=relay ...) win over the demo's
+     * defaults, so scripts such as bench/ can reuse the demo with other delivery or limits.
+     */
+    private static List<String> unlessInEnvironment(List<String> properties) {
+        return properties.stream().filter(p -> {
+            String key = p.substring(0, p.indexOf('='));
+            String env = key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+            return System.getenv(env) == null;
+        }).toList();
+    }
+
+    /** What scripts need to drive the running demo (bench/): sourced by bash. */
+    private static void writeEnvironmentFile(Path file, KeycloakServer keycloak, TestCertificates tls, MailgateProcess app)
+            throws IOException {
+        Files.writeString(file, String.join("\n",
+                "KEYCLOAK_REALM_URL=" + keycloak.realmUrl(),
+                "SENDER_APP_SECRET=" + keycloak.secret("sender-app"),
+                "TLS_CERT=" + tls.certPath(),
+                "SUBMISSION_PORT=" + SUBMISSION_PORT,
+                "SUBMISSIONS_PORT=" + SUBMISSIONS_PORT,
+                "HTTP_PORT=" + HTTP_PORT,
+                "MAILGATE_PID=" + app.pid(),
+                "") );
     }
 
     private static List<Integer> busyPorts(List<Integer> ports) {

@@ -88,4 +88,8 @@ final class MailgateProcess {
     String logTail() {
         return LogTail.of(logFile, 80);
     }
+
+    long pid() {
+        return process.pid();
+    }
 }

@@ -63,6 +63,40 @@ class SmtpClientsTest {
     }
 
     @Test
+    void everyStepOfTheSessionIsAuditedAndCounted() {
+        String token = keycloak.clientCredentialsToken("sender-app");
+        UUID id;
+        try (SmtpTestClient smtp = SmtpTestClient.implicitTls(port(Door.SUBMISSIONS), Surroundings.certificates().clientContext())) {
+            smtp.reply();
+            smtp.command("EHLO audit.test");
+            SmtpTestClient.expect(smtp.authXoauth2("app@example.com", token), "235");
+            id = StoredMail.idFromReply(smtp.sendMail("app@example.com",
+                    "From: app@example.com\r\nSubject: audited\r\n\r\nhi\r\n", "bob@example.net"));
+            smtp.command("QUIT");
+        }
+        List<java.util.Map<String, Object>> accepted = dev.mailgate.testsupport.Db.rows(
+                "SELECT * FROM audit_event WHERE message_id = ? AND type = 'message.accepted'", id);
+        assertThat(accepted).hasSize(1);
+        assertThat(accepted.get(0)).containsEntry("principal", "service-account-sender-app").containsEntry("door", "465")
+                .containsEntry("client_address", "127.0.0.1");
+        assertThat((String) accepted.get(0).get("detail")).contains("sender=<app@example.com>").contains("recipients=1");
+        // connection, TLS and authentication lines are written in batches: give the batch a moment
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                dev.mailgate.testsupport.Db.rows("SELECT DISTINCT type FROM audit_event WHERE door = '465' AND occurred_at > now() - interval '1 minute'")
+                        .stream().map(r -> (String) r.get("type")).toList())
+                .contains("smtp.connect", "tls.started", "auth.success", "smtp.closed"));
+        assertThat(dev.mailgate.testsupport.Db.count("SELECT count(*) FROM audit_event WHERE type = 'auth.success' AND door = '465'"
+                + " AND principal = 'service-account-sender-app' AND detail LIKE '%XOAUTH2%'")).isPositive();
+
+        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("mailgate_smtp_sessions_total{door=\"465\"")
+                .contains("mailgate_messages_accepted_total{door=\"465\"")
+                .containsPattern("mailgate_smtp_auth_total\\{[^}]*mechanism=\"XOAUTH2\"[^}]*result=\"success\"")
+                .contains("mailgate_smtp_data_commit_seconds_count{door=\"465\"")
+                .containsPattern("mailgate_smtp_tls_total\\{[^}]*protocol=\"TLSv1.3\"");
+    }
+
+    @Test
     void jakartaMailWithXoauth2OverStartTls() throws Exception {
         String token = keycloak.clientCredentialsToken("sender-app");
         Properties props = new Properties();

@@ -38,6 +38,7 @@ public final class KeycloakServer {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String JVM_WIDE_KEY = "mailgate.testsupport.keycloak";
     private static KeycloakServer shared;
 
     private final int port;
@@ -66,6 +67,15 @@ public final class KeycloakServer {
      */
     public static synchronized KeycloakServer shared(int preferredPort) {
         if (shared == null) {
+            Map<?, ?> running = JvmWide.get(JVM_WIDE_KEY, Map.class);
+            if (running != null) {
+                // started by another class loader of this JVM (Quarkus loads tests once per profile)
+                int port = Integer.parseInt((String) running.get("port"));
+                @SuppressWarnings("unchecked")
+                Map<String, String> values = (Map<String, String>) running.get("values");
+                shared = new KeycloakServer(port, null, RealmTemplates.of(values), Path.of((String) running.get("log")));
+                return shared;
+            }
             int port = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
             Path distribution = KeycloakHome.distribution();
             Path logFile = distribution.getParent().getParent().resolve("keycloak").resolve("keycloak-" + port + ".log");
@@ -74,6 +84,8 @@ public final class KeycloakServer {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keycloak-stop"));
             server.start();
             shared = server;
+            JvmWide.put(JVM_WIDE_KEY, Map.of("port", String.valueOf(port), "values", realms.values(),
+                    "log", logFile.toString()));
         }
         return shared;
     }
@@ -127,6 +139,9 @@ public final class KeycloakServer {
 
     /** Stops Keycloak and every process it started (kc.sh runs java as a child), then removes its home. */
     public synchronized void stop() {
+        if (home == null) {
+            return; // attached to the server of another class loader: its owner stops it
+        }
         if (process != null) {
             ProcessTree.kill(process.toHandle(), Duration.ofSeconds(20));
             process = null;

@@ -12,32 +12,60 @@ import java.net.ServerSocket;
  */
 public final class PostgresServer {
 
+    private static final String JVM_WIDE_KEY = "mailgate.testsupport.postgres";
     private static PostgresServer shared;
 
     private final int port;
     private final java.nio.file.Path dataDirectory;
+    /** Set when another class loader owns the server: "start"/"stop" go to it. */
+    private final java.util.function.Consumer<String> owner;
     private EmbeddedPostgres postgres;
 
-    private PostgresServer(int port, java.nio.file.Path dataDirectory) {
+    private PostgresServer(int port, java.nio.file.Path dataDirectory, java.util.function.Consumer<String> owner) {
         this.port = port;
         this.dataDirectory = dataDirectory;
+        this.owner = owner;
     }
 
     /** The server of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
+            @SuppressWarnings("unchecked")
+            java.util.function.Consumer<String> running = JvmWide.get(JVM_WIDE_KEY, java.util.function.Consumer.class);
+            String port = System.getProperty(JVM_WIDE_KEY + ".port");
+            if (running != null && port != null) {
+                // started by another class loader of this JVM (Quarkus loads tests once per profile)
+                shared = new PostgresServer(Integer.parseInt(port), null, running);
+                return shared;
+            }
             try {
-                shared = new PostgresServer(freePort(), java.nio.file.Files.createTempDirectory("mailgate-pg"));
+                shared = new PostgresServer(freePort(), java.nio.file.Files.createTempDirectory("mailgate-pg"), null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             shared.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "postgres-stop"));
+            PostgresServer owned = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                owned.stop();
+                deleteTree(owned.dataDirectory);
+            }, "postgres-stop"));
+            JvmWide.put(JVM_WIDE_KEY, (java.util.function.Consumer<String>) command -> {
+                if ("stop".equals(command)) {
+                    owned.stop();
+                } else {
+                    owned.start();
+                }
+            });
+            System.setProperty(JVM_WIDE_KEY + ".port", String.valueOf(owned.port));
         }
         return shared;
     }
 
     public synchronized void start() {
+        if (owner != null) {
+            owner.accept("start");
+            return;
+        }
         if (postgres != null) {
             return;
         }
@@ -55,6 +83,10 @@ public final class PostgresServer {
     }
 
     public synchronized void stop() {
+        if (owner != null) {
+            owner.accept("stop");
+            return;
+        }
         if (postgres == null) {
             return;
         }
@@ -86,6 +118,14 @@ public final class PostgresServer {
 
     public String password() {
         return "postgres";
+    }
+
+    private static void deleteTree(java.nio.file.Path root) {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is no test failure
+        }
     }
 
     static int freePort() throws IOException {

@@ -47,6 +47,16 @@ public final class RealmTemplates {
         return new RealmTemplates(values, rendered);
     }
 
+    /** The generated values, to hand to another class loader of this JVM (see {@link JvmWide}). */
+    Map<String, String> values() {
+        return Map.copyOf(values);
+    }
+
+    /** Templates already generated elsewhere in this JVM: the values only, nothing to render. */
+    static RealmTemplates of(Map<String, String> values) {
+        return new RealmTemplates(Map.copyOf(values), Map.of());
+    }
+
     /** 192 random bits, URL-safe Base64: safe inside JSON, URLs and shell words. */
     static String randomValue() {
         byte[] bytes = new byte[24];
