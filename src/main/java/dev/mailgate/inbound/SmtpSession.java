@@ -72,8 +72,11 @@ public final class SmtpSession {
 
     /** The greeting. On 465 the adapter calls this after the TLS handshake. */
     public List<SessionAction> start() {
-        audit("smtp.connect", "client=" + context.clientAddress() + " door=" + context.door().label()
-                + (tlsActive ? " tls=" + describeTls() : ""));
+        audit("smtp.connect", "client=" + context.clientAddress() + " door=" + context.door().label());
+        if (tlsActive) {
+            // on 465 the handshake came before the greeting: the same audit line as after STARTTLS
+            audit("tls.started", "client=" + context.clientAddress() + " " + describeTls());
+        }
         reply("220 " + settings.hostname() + " ESMTP mailgate");
         return drain();
     }

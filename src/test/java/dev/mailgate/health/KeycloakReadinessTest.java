@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(KeycloakReadinessTest.KeycloakNotYetThere.class)
 class KeycloakReadinessTest {
 
-    private static final String PORT_PROPERTY = "mailgate.test.late-keycloak-port";
+    private static final String PORT_PROPERTY = "testsupport.late-keycloak-port";
 
     public static class KeycloakNotYetThere implements QuarkusTestProfile {
         @Override

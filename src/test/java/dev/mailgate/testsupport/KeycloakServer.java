@@ -38,7 +38,6 @@ public final class KeycloakServer {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String JVM_WIDE_KEY = "mailgate.testsupport.keycloak";
     private static KeycloakServer shared;
 
     private final int port;
@@ -67,13 +66,14 @@ public final class KeycloakServer {
      */
     public static synchronized KeycloakServer shared(int preferredPort) {
         if (shared == null) {
-            Map<?, ?> running = JvmWide.get(JVM_WIDE_KEY, Map.class);
-            if (running != null) {
-                // started by another class loader of this JVM (Quarkus loads tests once per profile)
-                int port = Integer.parseInt((String) running.get("port"));
+            KeycloakServer root = SystemLoaded.delegate(KeycloakServer.class, "shared", instance -> {
                 @SuppressWarnings("unchecked")
-                Map<String, String> values = (Map<String, String>) running.get("values");
-                shared = new KeycloakServer(port, null, RealmTemplates.of(values), Path.of((String) running.get("log")));
+                Map<String, String> values = (Map<String, String>) SystemLoaded.call(instance, "generatedValues");
+                return new KeycloakServer((Integer) SystemLoaded.call(instance, "port"), null, RealmTemplates.of(values),
+                        (Path) SystemLoaded.call(instance, "logFile"));
+            });
+            if (root != null) {
+                shared = root;
                 return shared;
             }
             int port = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
@@ -84,8 +84,6 @@ public final class KeycloakServer {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keycloak-stop"));
             server.start();
             shared = server;
-            JvmWide.put(JVM_WIDE_KEY, Map.of("port", String.valueOf(port), "values", realms.values(),
-                    "log", logFile.toString()));
         }
         return shared;
     }
@@ -168,6 +166,11 @@ public final class KeycloakServer {
     /** How long the start took until the realm answered; measured for the record. */
     public Duration startTime() {
         return startTime;
+    }
+
+    /** The secrets and passwords generated for this run (for the same server seen from another class loader). */
+    public Map<String, String> generatedValues() {
+        return realms.values();
     }
 
     public Path logFile() {

@@ -12,7 +12,6 @@ import java.net.ServerSocket;
  */
 public final class PostgresServer {
 
-    private static final String JVM_WIDE_KEY = "mailgate.testsupport.postgres";
     private static PostgresServer shared;
 
     private final int port;
@@ -30,12 +29,10 @@ public final class PostgresServer {
     /** The server of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
-            @SuppressWarnings("unchecked")
-            java.util.function.Consumer<String> running = JvmWide.get(JVM_WIDE_KEY, java.util.function.Consumer.class);
-            String port = System.getProperty(JVM_WIDE_KEY + ".port");
-            if (running != null && port != null) {
-                // started by another class loader of this JVM (Quarkus loads tests once per profile)
-                shared = new PostgresServer(Integer.parseInt(port), null, running);
+            PostgresServer root = SystemLoaded.delegate(PostgresServer.class, "shared", instance -> new PostgresServer(
+                    (Integer) SystemLoaded.call(instance, "port"), null, command -> SystemLoaded.call(instance, command)));
+            if (root != null) {
+                shared = root;
                 return shared;
             }
             try {
@@ -49,14 +46,6 @@ public final class PostgresServer {
                 owned.stop();
                 deleteTree(owned.dataDirectory);
             }, "postgres-stop"));
-            JvmWide.put(JVM_WIDE_KEY, (java.util.function.Consumer<String>) command -> {
-                if ("stop".equals(command)) {
-                    owned.stop();
-                } else {
-                    owned.start();
-                }
-            });
-            System.setProperty(JVM_WIDE_KEY + ".port", String.valueOf(owned.port));
         }
         return shared;
     }

@@ -47,7 +47,7 @@ public final class RealmTemplates {
         return new RealmTemplates(values, rendered);
     }
 
-    /** The generated values, to hand to another class loader of this JVM (see {@link JvmWide}). */
+    /** The generated values, to hand to another class loader of this JVM (see {@link SystemLoaded}). */
     Map<String, String> values() {
         return Map.copyOf(values);
     }
