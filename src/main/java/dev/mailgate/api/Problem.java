@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * {@code detail} explains this occurrence.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.quarkus.runtime.annotations.RegisterForReflection
 @Schema(name = "Problem", description = "RFC 9457 problem details. Branch on `type`, never on `title` or `detail`.")
 public record Problem(
         @Schema(description = "Stable URI naming the kind of error", example = "https://mailgate.dev/problems/sender-not-owned") String type,
@@ -20,6 +21,8 @@ public record Problem(
         @Schema(description = "For validation errors: one entry per offending field") List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+
+    @io.quarkus.runtime.annotations.RegisterForReflection
 
     @Schema(name = "FieldError")
     public record FieldError(

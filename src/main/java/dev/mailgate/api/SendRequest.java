@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * never appear in it. Unknown fields are refused, so a misspelt {@code attachements} is not lost silently.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
+@io.quarkus.runtime.annotations.RegisterForReflection
 @Schema(name = "SendRequest", description = "A message to compose and queue. At least one of `text` and `html`, at least one recipient.")
 public record SendRequest(
         @NotBlank @Size(max = 998)
@@ -62,6 +63,7 @@ public record SendRequest(
         List<@NotBlank @Size(max = 64) String> tags) {
 
     @JsonIgnoreProperties(ignoreUnknown = false)
+    @io.quarkus.runtime.annotations.RegisterForReflection
     @Schema(name = "Attachment")
     public record Attachment(
             @NotBlank @Size(max = 255)

@@ -13,12 +13,16 @@ public final class SendResponses {
     private SendResponses() {
     }
 
+    @io.quarkus.runtime.annotations.RegisterForReflection
+
     @Schema(name = "Accepted", description = "The message is committed to the queue (the answer is given only after COMMIT)")
     public record Accepted(
             @Schema(description = "Message id; poll GET /v1/messages/{id}", example = "0f8b3c52-8a0e-4f6e-9d7a-1c1b7b4f5a11") UUID id,
             @Schema(description = "Always `queued` here", example = "queued") String status,
             @Schema(description = "Every envelope recipient, To, Cc and Bcc together, de-duplicated") List<AcceptedRecipient> recipients) {
     }
+
+    @io.quarkus.runtime.annotations.RegisterForReflection
 
     @Schema(name = "AcceptedRecipient")
     public record AcceptedRecipient(
@@ -27,6 +31,7 @@ public final class SendResponses {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @io.quarkus.runtime.annotations.RegisterForReflection
     @Schema(name = "MessageStatus", description = "A message and the delivery state of each recipient")
     public record MessageStatus(
             UUID id,
@@ -40,6 +45,7 @@ public final class SendResponses {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @io.quarkus.runtime.annotations.RegisterForReflection
     @Schema(name = "RecipientStatus")
     public record RecipientStatus(
             @Schema(example = "ana@example.net") String address,
@@ -52,6 +58,7 @@ public final class SendResponses {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @io.quarkus.runtime.annotations.RegisterForReflection
     @Schema(name = "DeliveryAttempt")
     public record Attempt(
             @Schema(description = "When the attempt was made") Instant at,

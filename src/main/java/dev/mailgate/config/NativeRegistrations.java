@@ -14,12 +14,18 @@ import org.apache.james.mime4j.message.MessageServiceFactoryImpl;
  *       {@code META-INF/services/org.apache.james.mime4j.dom.MessageServiceFactory} and instantiates the named
  *       class reflectively (the resource is included through {@code quarkus.native.resources.includes}).
  *       {@code DefaultAddressParser} (From:/Sender: checks) is a plain JavaCC parser and needs nothing.</li>
+ *   <li>Jakarta Mail (Angus Mail) composes the API's JSON messages: jakarta.activation finds the
+ *       {@code DataContentHandler} of each part by name in {@code META-INF/mailcap} (text/plain, text/html,
+ *       multipart/*). Angus ships the resource configuration for its own files (mailcap, providers).</li>
  * </ul>
  *
  * <p>Class literals, not names: a library that goes away breaks the compile here, not the native build.
  */
 @RegisterForReflection(targets = {
         MessageServiceFactoryImpl.class,
+        org.eclipse.angus.mail.handlers.text_plain.class,
+        org.eclipse.angus.mail.handlers.text_html.class,
+        org.eclipse.angus.mail.handlers.multipart_mixed.class,
 })
 public final class NativeRegistrations {
     private NativeRegistrations() {
