@@ -207,7 +207,8 @@ public class MessagesResource {
         checkLimits(message.length, recipients.size());
         String hash = key == null ? null
                 : sha256("raw", (sender + "\n" + String.join(",", recipients) + "\n").getBytes(StandardCharsets.UTF_8), raw);
-        return submit(identity, key, new Prepared(id, RawMessage.envelope(sender, recipients, stripped, headers.end()),
+        return submit(identity, key, new Prepared(id, RawMessage.envelope(sender, recipients, stripped,
+                headers.end() - (raw.length - stripped.length)),
                 message, hash), http);
     }
 

@@ -67,6 +67,10 @@ class MessagesApiLocalTest {
                 .statusCode(415).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "unsupported-media-type"));
         given().get("/v1/messages/" + UUID.randomUUID()).then()
                 .statusCode(404).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "message-not-found"));
+        given().contentType("application/json").body("{}").put("/v1/messages").then()
+                .statusCode(405).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "method-not-allowed"));
+        given().get("/v1/no-such-thing").then()
+                .statusCode(404).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "not-found"));
         given().contentType("message/rfc822").body("From: app@example.com\nTo: x@example.net\n\nhi\n".getBytes(StandardCharsets.UTF_8))
                 .post("/v1/messages/raw").then()
                 .statusCode(422).body("type", equalTo(PROBLEMS + "invalid-message"));
@@ -157,6 +161,12 @@ class MessagesApiLocalTest {
                 + " VALUES ('local-recovery', ?, 'x', now() - interval '10 minutes', ?) RETURNING key", stale, UUID.randomUUID());
         given().header("Idempotency-Key", stale).contentType("application/json").body(body).post("/v1/messages").then()
                 .statusCode(202).header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue());
+        // 2b. a key older than mailgate.api.idempotency-ttl (24 h) is forgotten: the same request is a new message
+        Db.rows("UPDATE idempotency_key SET created_at = now() - interval '25 hours' WHERE key = ? RETURNING key", key);
+        String fresh = given().header("Idempotency-Key", key).contentType("application/json").body(body)
+                .post("/v1/messages").then().statusCode(202).header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue())
+                .extract().path("id");
+        assertThat(fresh).isNotEqualTo(id);
         // 3. a claim in progress right now (fresh, not committed): a duplicate waits, then is told to retry
         String busy = "busy-" + UUID.randomUUID();
         Db.rows("INSERT INTO idempotency_key (principal, key, request_hash, created_at, reserved_message_id)"
