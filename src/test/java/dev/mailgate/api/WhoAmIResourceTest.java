@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** Tokens from the real Keycloak reach a protected endpoint; tokens from elsewhere do not. */
 @QuarkusTest
-class WhoAmIResourceTest {
+public class WhoAmIResourceTest {
 
     private final KeycloakServer keycloak = KeycloakServer.shared();
 
     @Test
-    void serviceAccountTokenIsAcceptedWithItsSenderClaim() {
+    public void serviceAccountTokenIsAcceptedWithItsSenderClaim() {
         given().auth().oauth2(keycloak.clientCredentialsToken("sender-app"))
                 .when().get("/v1/whoami")
                 .then().statusCode(200)
@@ -27,7 +27,7 @@ class WhoAmIResourceTest {
     }
 
     @Test
-    void userTokenCarriesTheVerifiedEmail() {
+    public void userTokenCarriesTheVerifiedEmail() {
         given().auth().oauth2(keycloak.passwordToken("mail-client", "alice"))
                 .when().get("/v1/whoami")
                 .then().statusCode(200)
@@ -37,7 +37,7 @@ class WhoAmIResourceTest {
     }
 
     @Test
-    void userWithoutTheSendRoleMayNotSend() {
+    public void userWithoutTheSendRoleMayNotSend() {
         given().auth().oauth2(keycloak.passwordToken("mail-client", "bob"))
                 .when().get("/v1/whoami")
                 .then().statusCode(200)
@@ -45,12 +45,12 @@ class WhoAmIResourceTest {
     }
 
     @Test
-    void tokenOfAnotherRealmIsRefused() {
+    public void tokenOfAnotherRealmIsRefused() {
         given().auth().oauth2(keycloak.otherRealmToken()).when().get("/v1/whoami").then().statusCode(401);
     }
 
     @Test
-    void noTokenIsRefused() {
+    public void noTokenIsRefused() {
         given().when().get("/v1/whoami").then().statusCode(401);
     }
 }
