@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * every "done when" of the issue, and every authentication and authorization refusal.
  */
 @QuarkusTest
-class MessagesApiTest {
+public class MessagesApiTest {
 
     private final KeycloakServer keycloak = KeycloakServer.shared();
 
