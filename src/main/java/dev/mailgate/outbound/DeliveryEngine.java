@@ -1,0 +1,228 @@
+package dev.mailgate.outbound;
+
+import dev.mailgate.dkim.DkimKeys;
+import dev.mailgate.queue.ClaimedRecipient;
+import dev.mailgate.queue.DeliveryLedger;
+import dev.mailgate.queue.DeliveryLedger.AttemptInfo;
+import dev.mailgate.queue.DeliveryLedger.Outcome;
+import dev.mailgate.queue.DeliveryLedger.StoredMessage;
+import dev.mailgate.queue.MessageStore;
+import dev.mailgate.queue.RecipientState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * One pool of delivery workers: claims due recipients (leased with {@code FOR UPDATE SKIP LOCKED}),
+ * groups them by message and recipient domain, runs at most {@code workers} deliveries at a time,
+ * and records each outcome through the {@link DeliveryLedger}. Driven by a Vert.x periodic timer
+ * and by completions; never blocks an event loop.
+ */
+public final class DeliveryEngine {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryEngine.class);
+
+    /** The knobs of one engine. */
+    public record Settings(int workers, Duration pollInterval, int batchSize, Duration lease, Duration retryInitial,
+            Duration retryMax, Duration maxAge, String reportingMta) {
+    }
+
+    private record Group(UUID messageId, String domain, List<ClaimedRecipient> recipients) {
+    }
+
+    private final Vertx vertx;
+    private final MessageStore claims;
+    private final DeliveryLedger ledger;
+    private final Transport transport;
+    private final DkimKeys dkim;
+    private final Settings settings;
+    private final String workerId;
+    private final DeliveryMetrics metrics;
+
+    private final Deque<Group> pending = new ArrayDeque<>();
+    private int inFlight;
+    private boolean polling;
+    private boolean stopped;
+    private long timer = -1;
+
+    public DeliveryEngine(Vertx vertx, MessageStore claims, DeliveryLedger ledger, Transport transport, DkimKeys dkim,
+            Settings settings, String workerId, DeliveryMetrics metrics) {
+        this.vertx = vertx;
+        this.claims = claims;
+        this.ledger = ledger;
+        this.transport = transport;
+        this.dkim = dkim;
+        this.settings = settings;
+        this.workerId = workerId;
+        this.metrics = metrics;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public void start() {
+        timer = vertx.setPeriodic(Math.max(10, settings.pollInterval().toMillis()), t -> poll());
+        LOG.infof("delivery worker pool %s started: %d workers", workerId, settings.workers());
+    }
+
+    public void stop() {
+        synchronized (this) {
+            stopped = true;
+        }
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
+        }
+        transport.close();
+    }
+
+    /** Looks for due work now (also called by the timer and after each delivery). */
+    public void poll() {
+        synchronized (this) {
+            if (stopped || polling || !pending.isEmpty() || inFlight >= settings.workers()) {
+                pump();
+                return;
+            }
+            polling = true;
+        }
+        claims.claimDue(workerId, settings.batchSize(), settings.lease()).subscribe().with(claimed -> {
+            Map<String, Group> groups = new LinkedHashMap<>();
+            for (ClaimedRecipient r : claimed) {
+                groups.computeIfAbsent(r.messageId() + "|" + r.domain(),
+                        k -> new Group(r.messageId(), r.domain(), new ArrayList<>())).recipients().add(r);
+            }
+            boolean more;
+            synchronized (this) {
+                polling = false;
+                pending.addAll(groups.values());
+                more = !claimed.isEmpty();
+            }
+            pump();
+            if (more) {
+                poll();
+            }
+        }, e -> {
+            synchronized (this) {
+                polling = false;
+            }
+            LOG.warnf("claiming due recipients failed: %s", e.toString());
+        });
+    }
+
+    private void pump() {
+        while (true) {
+            Group g;
+            synchronized (this) {
+                if (stopped || inFlight >= settings.workers() || pending.isEmpty()) {
+                    return;
+                }
+                g = pending.poll();
+                inFlight++;
+            }
+            deliver(g).subscribe().with(v -> done(), e -> {
+                LOG.warnf(e, "delivery of %s to %s failed unexpectedly; the lease will expire and it is retried",
+                        g.messageId(), g.domain());
+                done();
+            });
+        }
+    }
+
+    private void done() {
+        synchronized (this) {
+            inFlight--;
+        }
+        poll();
+    }
+
+    private Uni<Void> deliver(Group g) {
+        return ledger.load(g.messageId()).flatMap(stored -> {
+            if (stored == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Instant now = Instant.now();
+            byte[] content = dkim.signIfKeyed(stored.raw(), now);
+            List<OutboundMessage.Rcpt> rcpts = g.recipients().stream()
+                    .map(r -> new OutboundMessage.Rcpt(r.address(), Optional.ofNullable(r.dsnNotify()),
+                            Optional.ofNullable(r.dsnOrcpt())))
+                    .toList();
+            boolean eightBit = stored.bodyType().map(b -> b.equalsIgnoreCase("8BITMIME")).orElse(false);
+            OutboundMessage m = new OutboundMessage(stored.sender(), rcpts, content, stored.smtpUtf8(), eightBit,
+                    stored.ret(), stored.envid());
+            return transport.deliver(g.domain(), m).flatMap(attempt -> record(g, stored, attempt));
+        });
+    }
+
+    private Uni<Void> record(Group g, StoredMessage stored, Attempt attempt) {
+        Instant now = Instant.now();
+        List<Outcome> outcomes = new ArrayList<>();
+        List<DsnBuilder.Failed> failed = new ArrayList<>();
+        for (int i = 0; i < g.recipients().size(); i++) {
+            ClaimedRecipient r = g.recipients().get(i);
+            RecipientResult result = i < attempt.results().size() ? attempt.results().get(i)
+                    : new RecipientResult(r.address(), RecipientResult.Kind.TEMPORARY, "451 4.3.0 no result", "4.3.0");
+            RecipientState state;
+            Instant next = now;
+            String reply = result.reply();
+            String status = result.status();
+            switch (result.kind()) {
+                case DELIVERED -> state = RecipientState.DELIVERED;
+                case PERMANENT -> state = RecipientState.BOUNCED;
+                default -> {
+                    Duration backoff = backoff(r.attempts());
+                    if (Duration.between(stored.receivedAt(), now.plus(backoff)).compareTo(settings.maxAge()) > 0) {
+                        state = RecipientState.FAILED;
+                        reply = reply + " (giving up: queued longer than " + settings.maxAge() + ")";
+                        status = status.startsWith("4.") ? status : "4.4.7";
+                    } else {
+                        state = RecipientState.DEFERRED;
+                        next = now.plus(backoff);
+                    }
+                }
+            }
+            outcomes.add(new Outcome(r, state, next, reply));
+            if ((state == RecipientState.BOUNCED || state == RecipientState.FAILED)
+                    && DsnBuilder.wantsFailureNotice(r.dsnNotify())) {
+                failed.add(new DsnBuilder.Failed(r.address(), Optional.ofNullable(r.dsnOrcpt()), "failed", status,
+                        reply, attempt.mxHost(), now));
+            }
+        }
+        Optional<DeliveryLedger.Dsn> dsn = Optional.empty();
+        // never a bounce of a bounce: no DSN for the null sender <> (RFC 5321 §4.5.5, RFC 3464)
+        if (!failed.isEmpty() && !stored.sender().isEmpty() && !"dsn".equals(stored.door())) {
+            UUID id = UUID.randomUUID();
+            byte[] raw = DsnBuilder.build(settings.reportingMta(), stored, failed, id, now);
+            dsn = Optional.of(new DeliveryLedger.Dsn(id, raw, stored.sender(),
+                    Optional.of("<" + id + "@" + settings.reportingMta() + ">"),
+                    DsnBuilder.eightBit(raw) ? "8BITMIME" : "7BIT"));
+        }
+        boolean withDsn = dsn.isPresent();
+        return ledger.record(workerId, new AttemptInfo(now, attempt.mxHost(), attempt.tls()), outcomes, dsn)
+                .invoke(changed -> {
+                    outcomes.forEach(o -> metrics.outcome(o.state()));
+                    if (withDsn) {
+                        metrics.dsn();
+                    }
+                    if (changed < outcomes.size()) {
+                        LOG.warnf("%d of %d recipients of %s were no longer leased by %s", outcomes.size() - changed,
+                                outcomes.size(), g.messageId(), workerId);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    Duration backoff(int previousAttempts) {
+        long factor = 1L << Math.min(previousAttempts, 20);
+        Duration d = settings.retryInitial().multipliedBy(factor);
+        return d.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : d;
+    }
+}

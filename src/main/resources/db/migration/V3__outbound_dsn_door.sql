@@ -1,0 +1,3 @@
+-- Delivery status notifications (RFC 3464) are messages mailgate writes itself: their door is 'dsn'.
+ALTER TABLE message DROP CONSTRAINT IF EXISTS message_door_check;
+ALTER TABLE message ADD CONSTRAINT message_door_check CHECK (door IN ('587', '465', 'api', 'dsn'));
