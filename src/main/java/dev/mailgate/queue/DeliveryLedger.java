@@ -57,8 +57,8 @@ public class DeliveryLedger {
             """;
 
     private static final String ATTEMPT = """
-            INSERT INTO delivery_attempt (recipient_id, attempted_at, mx_host, remote_reply, tls, outcome)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO delivery_attempt (recipient_id, attempted_at, mx_host, remote_reply, tls, outcome, worker)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             """;
 
     private static final String INSERT_MESSAGE = """
@@ -135,8 +135,9 @@ public class DeliveryLedger {
                     }
                     boolean failed = o.state() == RecipientState.BOUNCED || o.state() == RecipientState.FAILED;
                     return conn.preparedQuery(ATTEMPT)
-                            .execute(Tuple.of(o.recipient().id(), OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC),
-                                    attempt.mxHost(), o.reply(), attempt.tls(), o.state().label()))
+                            .execute(Tuple.tuple(java.util.Arrays.asList(o.recipient().id(),
+                                    OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC), attempt.mxHost(), o.reply(),
+                                    attempt.tls(), o.state().label(), worker)))
                             .flatMap(ignored -> recordAll(conn, worker, attempt, outcomes, i + 1, changed + 1,
                                     failedChanged || failed));
                 });
