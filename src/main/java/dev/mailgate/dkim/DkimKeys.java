@@ -35,6 +35,7 @@ public class DkimKeys {
 
     private final Map<String, DkimKey> byDomain;
 
+    @jakarta.inject.Inject
     public DkimKeys(MailgateConfig config) {
         this.byDomain = config.dkim().keys().map(DkimKeys::load).orElse(Map.of());
     }

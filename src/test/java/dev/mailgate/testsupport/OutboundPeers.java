@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The outside world of outbound delivery tests: a DNS server with MX records for the test domains,
  * a real SMTP server (with STARTTLS) behind them, DKIM keys for two sender domains. Tests read what
- * the SMTP server received from {@code mailgate.test.sink-dir} and the DKIM records from
- * {@code mailgate.test.dkim-records}.
+ * the SMTP server received from {@code outbound-test.sink-dir} and the DKIM records from
+ * {@code outbound-test.dkim-records}.
  */
 public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
 
@@ -55,8 +55,8 @@ public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
             config.put("mailgate.delivery.workers", "4");
             config.put("mailgate.delivery.batch-size", "20");
             config.put("mailgate.dkim.keys", keys.toString());
-            config.put("mailgate.test.sink-dir", sinkDir.toString());
-            config.put("mailgate.test.dkim-records", records.toString());
+            config.put("outbound-test.sink-dir", sinkDir.toString());
+            config.put("outbound-test.dkim-records", records.toString());
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("outbound test peers did not start", e);
