@@ -200,10 +200,17 @@ public final class DeliveryEngine {
         // never a bounce of a bounce: no DSN for the null sender <> (RFC 5321 §4.5.5, RFC 3464)
         if (!failed.isEmpty() && !stored.sender().isEmpty() && !"dsn".equals(stored.door())) {
             UUID id = UUID.randomUUID();
-            byte[] raw = DsnBuilder.build(settings.reportingMta(), stored, failed, id, now);
-            dsn = Optional.of(new DeliveryLedger.Dsn(id, raw, stored.sender(),
-                    Optional.of("<" + id + "@" + settings.reportingMta() + ">"),
-                    DsnBuilder.eightBit(raw) ? "8BITMIME" : "7BIT"));
+            try {
+                byte[] raw = DsnBuilder.build(settings.reportingMta(), stored, failed, id, now);
+                dsn = Optional.of(new DeliveryLedger.Dsn(id, raw, stored.sender(),
+                        Optional.of("<" + id + "@" + settings.reportingMta() + ">"),
+                        DsnBuilder.eightBit(raw) ? "8BITMIME" : "7BIT"));
+            } catch (RuntimeException e) {
+                // recording the outcome matters more: without it the lease runs out and delivered
+                // recipients of this attempt would get the message again
+                LOG.errorf(e, "could not build the DSN for %s to <%s>; the failure is recorded without one",
+                        stored.id(), stored.sender());
+            }
         }
         boolean withDsn = dsn.isPresent();
         return ledger.record(workerId, new AttemptInfo(now, attempt.mxHost(), attempt.tls()), outcomes, dsn)

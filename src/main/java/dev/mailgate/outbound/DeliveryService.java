@@ -104,13 +104,11 @@ public class DeliveryService {
             case RELAY -> {
                 String host = d.relay().host().orElseThrow(() -> new IllegalStateException(
                         "mailgate.delivery.relay.host is required with mailgate.delivery.mode=relay"));
-                if (d.relay().username().isPresent()) {
-                    throw new IllegalStateException("mailgate.delivery.relay.username: SMTP AUTH to the smart host "
-                            + "is not implemented yet; use a relay that accepts this instance by address");
-                }
+                SmtpClientProtocol.Credentials credentials = d.relay().username()
+                        .map(u -> new SmtpClientProtocol.Credentials(u, d.relay().password().orElse(""))).orElse(null);
                 MxResolver resolver = new MxResolver(mutinyVertx, d.dnsServers());
                 SmtpConnector connector = new SmtpConnector(vertx, helo, d.trustAll(), d.relay().ssl(),
-                        d.connectTimeout(), d.connectionReuse(), d.timeoutScale());
+                        d.connectTimeout(), d.connectionReuse(), d.timeoutScale(), credentials);
                 MxResolver.Route route = new MxResolver.Hosts(List.of(host));
                 yield new SmtpTransport(resolver, domain -> io.smallrye.mutiny.Uni.createFrom().item(route), connector,
                         d.relay().port(), d.relay().ssl() ? MailgateConfig.Delivery.TlsPolicy.NONE : d.tls());

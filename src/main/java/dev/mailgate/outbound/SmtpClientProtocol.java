@@ -53,7 +53,7 @@ public final class SmtpClientProtocol {
     }
 
     enum State {
-        GREETING, EHLO, HELO, STARTTLS, TLS_HANDSHAKE, READY, MAIL, RCPT, DATA, DATA_END, EMPTY_DATA_END, RSET, QUIT, CLOSED
+        GREETING, EHLO, HELO, STARTTLS, TLS_HANDSHAKE, AUTH, READY, MAIL, RCPT, DATA, DATA_END, EMPTY_DATA_END, RSET, QUIT, CLOSED
     }
 
     // RFC 5321 §4.5.3.2 minimum timeouts.
@@ -82,9 +82,25 @@ public final class SmtpClientProtocol {
     private final List<String> accepted = new ArrayList<>();
     private SmtpReply mailFailure;
 
+    /** SMTP AUTH credentials for a smart host (RFC 4954, mechanism PLAIN). */
+    public record Credentials(String username, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + username + "]";
+        }
+    }
+
+    private final Credentials credentials;
+    private boolean authenticated;
+
     public SmtpClientProtocol(String heloName, TlsPolicy tlsPolicy) {
+        this(heloName, tlsPolicy, null);
+    }
+
+    public SmtpClientProtocol(String heloName, TlsPolicy tlsPolicy, Credentials credentials) {
         this.heloName = heloName;
         this.tlsPolicy = tlsPolicy;
+        this.credentials = credentials;
     }
 
     public boolean tlsActive() {
@@ -122,6 +138,7 @@ public final class SmtpClientProtocol {
             case EHLO -> onEhlo(reply);
             case HELO -> onHelo(reply);
             case STARTTLS -> onStartTls(reply);
+            case AUTH -> onAuth(reply);
             case MAIL, RCPT, DATA -> onTransactionReply(reply);
             case DATA_END -> onDataEnd(reply);
             case EMPTY_DATA_END -> finishWithReset(new ArrayList<>());
@@ -152,6 +169,7 @@ public final class SmtpClientProtocol {
     private List<Action> ehlo() {
         state = State.EHLO;
         extensions.clear();
+        authMechanisms.clear();
         sizeLimit = OptionalLong.empty();
         return List.of(send("EHLO " + heloName + "\r\n"));
     }
@@ -168,6 +186,11 @@ public final class SmtpClientProtocol {
             String[] words = reply.lines().get(i).trim().split("\\s+");
             String keyword = words[0].toUpperCase(Locale.ROOT);
             extensions.add(keyword);
+            if (keyword.equals("AUTH")) {
+                for (int w = 1; w < words.length; w++) {
+                    authMechanisms.add(words[w].toUpperCase(Locale.ROOT));
+                }
+            }
             if (keyword.equals("SIZE") && words.length > 1) {
                 try {
                     long limit = Long.parseLong(words[1]);
@@ -186,16 +209,41 @@ public final class SmtpClientProtocol {
         if (!tls && tlsPolicy == TlsPolicy.REQUIRED) {
             return fail("TLS is required but the server does not offer STARTTLS", false);
         }
+        return authenticateOrReady();
+    }
+
+    private List<Action> authenticateOrReady() {
+        if (credentials == null || authenticated) {
+            state = State.READY;
+            return List.of(new Ready());
+        }
+        boolean plainOffered = extensions.contains("AUTH") && authMechanisms.contains("PLAIN");
+        if (!plainOffered) {
+            // a configuration problem of the smart host: defer the mail rather than bounce it
+            return fail("credentials are configured but the server offers no AUTH PLAIN", false);
+        }
+        state = State.AUTH;
+        String token = java.util.Base64.getEncoder().encodeToString(
+                ("\0" + credentials.username() + "\0" + credentials.password()).getBytes(StandardCharsets.UTF_8));
+        return List.of(send("AUTH PLAIN " + token + "\r\n"));
+    }
+
+    private List<Action> onAuth(SmtpReply reply) {
+        if (reply.code() != 235) {
+            return fail("authentication refused: " + reply.text(), false);
+        }
+        authenticated = true;
         state = State.READY;
         return List.of(new Ready());
     }
+
+    private final Set<String> authMechanisms = new HashSet<>();
 
     private List<Action> onHelo(SmtpReply reply) {
         if (!reply.positive()) {
             return fail("HELO refused: " + reply.text(), reply.permanentNegative());
         }
-        state = State.READY;
-        return List.of(new Ready());
+        return authenticateOrReady();
     }
 
     private List<Action> onStartTls(SmtpReply reply) {
@@ -206,8 +254,7 @@ public final class SmtpClientProtocol {
         if (tlsPolicy == TlsPolicy.REQUIRED) {
             return fail("STARTTLS refused and TLS is required: " + reply.text(), false);
         }
-        state = State.READY;
-        return List.of(new Ready());
+        return authenticateOrReady();
     }
 
     /** The TLS handshake succeeded: greet again (RFC 3207 §4.2, all knowledge from before is discarded). */

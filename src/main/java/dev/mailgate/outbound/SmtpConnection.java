@@ -53,14 +53,14 @@ public final class SmtpConnection {
 
     /** Connects, reads the greeting, says EHLO and does STARTTLS per policy; completes when ready for MAIL. */
     public static Uni<SmtpConnection> open(Vertx vertx, NetClient client, String host, String address, int port,
-            String heloName, TlsPolicy policy, double timeoutScale) {
+            String heloName, TlsPolicy policy, SmtpClientProtocol.Credentials credentials, double timeoutScale) {
         return Uni.createFrom().<SmtpConnection>emitter(em -> client.connect(port, address, host, ar -> {
             if (ar.failed()) {
                 em.fail(new SessionFailure("connect to " + host + " [" + address + "]:" + port + ": "
                         + ar.cause().getMessage(), false));
                 return;
             }
-            SmtpConnection c = new SmtpConnection(vertx, ar.result(), new SmtpClientProtocol(heloName, policy), host,
+            SmtpConnection c = new SmtpConnection(vertx, ar.result(), new SmtpClientProtocol(heloName, policy, credentials), host,
                     address, timeoutScale);
             c.readyPromise = Promise.promise();
             c.readyPromise.future().onComplete(r -> {

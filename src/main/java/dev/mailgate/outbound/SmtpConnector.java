@@ -22,6 +22,7 @@ public final class SmtpConnector {
     private final String heloName;
     private final double timeoutScale;
     private final Duration reuse;
+    private final SmtpClientProtocol.Credentials credentials;
     private final Map<String, Deque<Idle>> idle = new HashMap<>();
 
     private record Idle(SmtpConnection connection, long timer) {
@@ -29,7 +30,13 @@ public final class SmtpConnector {
 
     public SmtpConnector(Vertx vertx, String heloName, boolean trustAll, boolean implicitTls, Duration connectTimeout,
             Duration reuse, double timeoutScale) {
+        this(vertx, heloName, trustAll, implicitTls, connectTimeout, reuse, timeoutScale, null);
+    }
+
+    public SmtpConnector(Vertx vertx, String heloName, boolean trustAll, boolean implicitTls, Duration connectTimeout,
+            Duration reuse, double timeoutScale, SmtpClientProtocol.Credentials credentials) {
         this.vertx = vertx;
+        this.credentials = credentials;
         NetClientOptions options = new NetClientOptions()
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setSsl(implicitTls)
@@ -53,7 +60,7 @@ public final class SmtpConnector {
                 }
             }
         }
-        return SmtpConnection.open(vertx, client, host, address, port, heloName, policy, timeoutScale);
+        return SmtpConnection.open(vertx, client, host, address, port, heloName, policy, credentials, timeoutScale);
     }
 
     /** Gives a connection back after a transaction: kept for reuse if still usable, else closed. */
