@@ -103,6 +103,9 @@ public final class SmtpConnection {
     }
 
     private void handle(List<Action> actions) {
+        // a finished transaction is reported after every other action of this step, so that whoever
+        // gets the results sees the session already ready for the next message (connection reuse)
+        SmtpClientProtocol.TransactionDone done = null;
         for (Action a : actions) {
             if (a instanceof SmtpClientProtocol.Send s) {
                 socket.write(Buffer.buffer(s.bytes()));
@@ -124,11 +127,7 @@ public final class SmtpConnection {
                     p.tryComplete();
                 }
             } else if (a instanceof SmtpClientProtocol.TransactionDone d) {
-                if (txPromise != null) {
-                    Promise<List<RecipientResult>> p = txPromise;
-                    txPromise = null;
-                    p.tryComplete(d.results());
-                }
+                done = d;
             } else if (a instanceof SmtpClientProtocol.SessionFailed f) {
                 boolean tls = f.reason().startsWith("TLS handshake failed");
                 failAll(new SessionFailure(host + ": " + f.reason(), f.permanent(), tls));
@@ -137,6 +136,13 @@ public final class SmtpConnection {
                 closed = true;
                 socket.close();
             }
+        }
+        if (done != null && txPromise != null) {
+            Promise<List<RecipientResult>> p = txPromise;
+            txPromise = null;
+            armTimer();
+            p.tryComplete(done.results());
+            return;
         }
         armTimer();
     }

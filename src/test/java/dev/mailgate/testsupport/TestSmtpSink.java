@@ -34,7 +34,7 @@ import org.subethamail.smtp.server.SMTPServer;
 /**
  * A real SMTP server (subethasmtp) on 127.0.0.1 offering STARTTLS with a certificate made here.
  * Every accepted message is written to a folder as {@code N.eml} (the bytes as received, after the
- * server's own Received: line) and {@code N.env} (MAIL FROM, then one RCPT per line), so tests in
+ * server's own Received: line) and {@code N.env} (MAIL FROM, then one RCPT per line) and {@code N.session} (the client address and port: same connection, same value), so tests in
  * another class loader can read them. Recipients at {@code defer.test} get 451 on their first try,
  * those at {@code reject.test} get 550.
  */
@@ -46,17 +46,31 @@ public final class TestSmtpSink implements AutoCloseable {
     private final Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
 
     public TestSmtpSink(Path dir) {
+        this(dir, true, null, null);
+    }
+
+    /** With or without STARTTLS; with AUTH (PLAIN/LOGIN) required when a username is given. */
+    public TestSmtpSink(Path dir, boolean tls, String username, String password) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
-            server = SMTPServer.port(0)
+            SMTPServer.Builder b = SMTPServer.port(0)
                     .bindAddress(InetAddress.getByName("127.0.0.1"))
                     .hostName("mx.sink.test")
                     .messageHandlerFactory(this::handler)
-                    .enableTLS()
-                    .startTlsSocketFactory(sslContext(), false)
-                    .maxConnections(200)
-                    .build();
+                    .maxConnections(200);
+            if (tls) {
+                b.enableTLS().startTlsSocketFactory(sslContext(), false);
+            }
+            if (username != null) {
+                b.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
+                        (u, p, ctx) -> {
+                            if (!u.equals(username) || !p.equals(password)) {
+                                throw new org.subethamail.smtp.auth.LoginFailedException("bad credentials");
+                            }
+                        }));
+            }
+            server = b.build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -98,6 +112,7 @@ public final class TestSmtpSink implements AutoCloseable {
                 rcpts.forEach(r -> env.append(r).append('\n'));
                 Files.write(dir.resolve(n + ".eml.tmp"), out.toByteArray());
                 Files.writeString(dir.resolve(n + ".env"), env.toString(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve(n + ".session"), String.valueOf(ctx.getRemoteAddress()), StandardCharsets.UTF_8);
                 Files.move(dir.resolve(n + ".eml.tmp"), dir.resolve(n + ".eml"));
                 return null;
             }

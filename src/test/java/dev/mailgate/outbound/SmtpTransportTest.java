@@ -1,0 +1,126 @@
+package dev.mailgate.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.config.MailgateConfig.Delivery.TlsPolicy;
+import dev.mailgate.testsupport.TestDns;
+import dev.mailgate.testsupport.TestSmtpSink;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The SMTP transport on real sockets without the queue: reuse, relay AUTH, required TLS, timeouts. */
+class SmtpTransportTest {
+
+    static Vertx vertx;
+    static TestDns dns;
+    static MxResolver resolver;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        dns = new TestDns().a("mx.sink.test", "127.0.0.1");
+        resolver = new MxResolver(io.vertx.mutiny.core.Vertx.newInstance(vertx), Optional.of(List.of("127.0.0.1:" + dns.port())));
+    }
+
+    @AfterAll
+    static void stop() {
+        dns.close();
+        vertx.close();
+    }
+
+    private static OutboundMessage message(String to) {
+        byte[] raw = ("From: a@src.test\r\nTo: " + to + "\r\nSubject: t\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
+        return new OutboundMessage("a@src.test", List.of(OutboundMessage.Rcpt.of(to)), raw, false, false,
+                Optional.empty(), Optional.empty());
+    }
+
+    private static SmtpTransport transport(int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials,
+            double timeoutScale) {
+        SmtpConnector connector = new SmtpConnector(vertx, "out.test", true, false, Duration.ofSeconds(10),
+                Duration.ofSeconds(30), timeoutScale, credentials);
+        MxResolver.Route route = new MxResolver.Hosts(List.of("mx.sink.test"));
+        return new SmtpTransport(resolver, d -> Uni.createFrom().item(route), connector, port, policy);
+    }
+
+    private static Attempt deliver(SmtpTransport t, String to) {
+        return t.deliver("d.test", message(to)).await().atMost(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void consecutiveMessagesToTheSameHostShareOneSession() throws Exception {
+        Path dir = Files.createTempDirectory("sink");
+        try (TestSmtpSink sink = new TestSmtpSink(dir)) {
+            SmtpTransport t = transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0);
+            Attempt first = deliver(t, "one@d.test");
+            Attempt second = deliver(t, "two@d.test");
+            assertThat(first.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            assertThat(second.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            assertThat(first.tls()).isNotNull();
+            assertThat(Files.readString(dir.resolve("1.session"))).isEqualTo(Files.readString(dir.resolve("2.session")));
+            t.close();
+        }
+    }
+
+    @Test
+    void relayWithAuthPlainAndWrongPasswordIsOnlyDeferred() throws Exception {
+        Path dir = Files.createTempDirectory("sink");
+        try (TestSmtpSink sink = new TestSmtpSink(dir, true, "relayuser", "s3cret")) {
+            SmtpTransport good = transport(sink.port(), TlsPolicy.REQUIRED,
+                    new SmtpClientProtocol.Credentials("relayuser", "s3cret"), 1.0);
+            assertThat(deliver(good, "x@d.test").results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            good.close();
+            SmtpTransport bad = transport(sink.port(), TlsPolicy.REQUIRED,
+                    new SmtpClientProtocol.Credentials("relayuser", "wrong"), 1.0);
+            RecipientResult r = deliver(bad, "y@d.test").results().get(0);
+            assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
+            assertThat(r.reply()).contains("authentication refused");
+            bad.close();
+        }
+    }
+
+    @Test
+    void requiredTlsAgainstAServerWithoutStartTlsDefers() throws Exception {
+        try (TestSmtpSink sink = new TestSmtpSink(Files.createTempDirectory("sink"), false, null, null)) {
+            SmtpTransport t = transport(sink.port(), TlsPolicy.REQUIRED, null, 1.0);
+            RecipientResult r = deliver(t, "x@d.test").results().get(0);
+            assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
+            assertThat(r.reply()).contains("TLS is required");
+            t.close();
+        }
+    }
+
+    @Test
+    void aServerThatNeverGreetsTimesOutAsATemporaryFailure() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    Socket s = silent.accept();
+                    Thread.sleep(60_000);
+                    s.close();
+                } catch (Exception ignored) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            // the RFC 5321 timeouts scaled down: the 5-minute greeting wait becomes the 100 ms floor
+            SmtpTransport t = transport(silent.getLocalPort(), TlsPolicy.OPPORTUNISTIC, null, 0.0001);
+            RecipientResult r = deliver(t, "x@d.test").results().get(0);
+            assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
+            assertThat(r.reply()).contains("timeout");
+            t.close();
+        }
+    }
+}
