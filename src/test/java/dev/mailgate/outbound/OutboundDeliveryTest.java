@@ -296,6 +296,23 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void temporaryFailuresPastTheMaximumAgeFailWithADsn() throws Exception {
+        String t = tag();
+        String sender = "old-" + t + "@sender.test";
+        String to = "z-" + t + "@dead.test"; // its only MX refuses connections
+        UUID id = UUID.randomUUID();
+        store.store(new NewMessage(id, Instant.now().minus(Duration.ofDays(5)).minusSeconds(60), "tester", "127.0.0.1",
+                Door.API, Envelope.simple(sender, List.of(to)), mime(sender, to, "too old"), Optional.empty()))
+                .await().atMost(Duration.ofSeconds(30));
+        List<RecipientEntity> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state).isEqualTo(RecipientState.FAILED);
+        assertThat(final_.get(0).lastReply).startsWith("451 4.4.1").contains("giving up");
+        await().atMost(PATIENCE).until(() -> receivedFor(sender).size() == 1);
+        String dsn = new String(receivedFor(sender).get(0).bytes(), StandardCharsets.UTF_8);
+        assertThat(dsn).contains("Action: failed").contains("Status: 4.4.1").contains("Final-Recipient: rfc822; " + to);
+    }
+
+    @Test
     void aBounceThatBouncesMakesNoDsn() throws Exception {
         String to = "bb-" + tag() + "@reject.test";
         UUID id = submit("", List.of(to), mime("mailer-daemon@plain.test", to, "a bounce"));

@@ -38,6 +38,7 @@ public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
                     .mx("rsa.test", 10, "mx.sink.test")
                     .mx("ed.test", 10, "mx.sink.test")
                     .mx("nullmx.test", 0, ".")
+                    .mx("dead.test", 10, "dead.sink.test")
                     .a("implicit.test", "127.0.0.1");
             for (int i = 1; i <= 5; i++) {
                 dns.mx("d" + i + ".test", 10, "mx.sink.test");
