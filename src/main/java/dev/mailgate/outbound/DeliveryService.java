@@ -76,15 +76,25 @@ public class DeliveryService {
      * instance would have (tests prove exactly-once delivery with it).
      */
     public DeliveryEngine newIndependentEngine(Pool otherPool, String workerId) {
-        DeliveryEngine e = newEngine(new MessageStore(sessions, otherPool, vertx), new DeliveryLedger(otherPool), workerId);
+        return newIndependentEngine(otherPool, workerId, config.delivery().workers());
+    }
+
+    /** As {@link #newIndependentEngine(Pool, String)} with its own number of concurrent deliveries (benchmarks). */
+    public DeliveryEngine newIndependentEngine(Pool otherPool, String workerId, int workers) {
+        DeliveryEngine e = newEngine(new MessageStore(sessions, otherPool, vertx), new DeliveryLedger(otherPool), workerId,
+                workers);
         engines.add(e);
         return e;
     }
 
     private DeliveryEngine newEngine(MessageStore claims, DeliveryLedger ledgerToUse, String workerId) {
+        return newEngine(claims, ledgerToUse, workerId, config.delivery().workers());
+    }
+
+    private DeliveryEngine newEngine(MessageStore claims, DeliveryLedger ledgerToUse, String workerId, int workers) {
         Delivery d = config.delivery();
         String helo = d.effectiveHeloName(config.smtp());
-        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(d.workers(), d.pollInterval(), d.batchSize(),
+        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(workers, d.pollInterval(), d.batchSize(),
                 d.lease(), d.retryInitial(), d.retryMax(), d.maxAge(), helo);
         return new DeliveryEngine(vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics);
     }

@@ -16,6 +16,13 @@ public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
 
     private TestDns dns;
     private TestSmtpSink sink;
+    private boolean workersEnabled = true;
+
+    /** {@code workers=off}: no worker pool of its own in the application (the test starts its own). */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        workersEnabled = !"off".equals(initArgs.get("workers"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -44,7 +51,7 @@ public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
                 dns.mx("d" + i + ".test", 10, "mx.sink.test");
             }
             Map<String, String> config = new HashMap<>();
-            config.put("mailgate.delivery.enabled", "true");
+            config.put("mailgate.delivery.enabled", String.valueOf(workersEnabled));
             config.put("mailgate.delivery.mode", "mx");
             config.put("mailgate.delivery.dns-servers", "127.0.0.1:" + dns.port());
             config.put("mailgate.delivery.port", String.valueOf(sink.port()));
