@@ -169,6 +169,12 @@ public interface MailgateConfig {
         @WithDefault("4h")
         Duration retryMax();
 
+        /**
+         * Send one "delayed" DSN (RFC 3464 Action: delayed) when a recipient is still deferred this long
+         * after the message arrived; unset: no delay notices.
+         */
+        Optional<Duration> delayNotice();
+
         /** TCP connect timeout per MX address. */
         @WithDefault("30s")
         Duration connectTimeout();

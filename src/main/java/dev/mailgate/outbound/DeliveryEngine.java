@@ -34,7 +34,12 @@ public final class DeliveryEngine {
 
     /** The knobs of one engine. */
     public record Settings(int workers, Duration pollInterval, int batchSize, Duration lease, Duration retryInitial,
-            Duration retryMax, Duration maxAge, String reportingMta) {
+            Duration retryMax, Duration maxAge, String reportingMta, Optional<Duration> delayNotice) {
+
+        public Settings(int workers, Duration pollInterval, int batchSize, Duration lease, Duration retryInitial,
+                Duration retryMax, Duration maxAge, String reportingMta) {
+            this(workers, pollInterval, batchSize, lease, retryInitial, retryMax, maxAge, reportingMta, Optional.empty());
+        }
     }
 
     private record Group(UUID messageId, String domain, List<ClaimedRecipient> recipients) {
@@ -166,6 +171,8 @@ public final class DeliveryEngine {
         Instant now = Instant.now();
         List<Outcome> outcomes = new ArrayList<>();
         List<DsnBuilder.Failed> failed = new ArrayList<>();
+        List<DsnBuilder.Failed> delayed = new ArrayList<>();
+        boolean notifiable = !stored.sender().isEmpty() && !"dsn".equals(stored.door());
         for (int i = 0; i < g.recipients().size(); i++) {
             ClaimedRecipient r = g.recipients().get(i);
             RecipientResult result = i < attempt.results().size() ? attempt.results().get(i)
@@ -189,7 +196,14 @@ public final class DeliveryEngine {
                     }
                 }
             }
-            outcomes.add(new Outcome(r, state, next, reply));
+            boolean delayNotice = state == RecipientState.DEFERRED && notifiable && settings.delayNotice().isPresent()
+                    && Duration.between(stored.receivedAt(), now).compareTo(settings.delayNotice().get()) >= 0
+                    && DsnBuilder.wantsDelayNotice(r.dsnNotify());
+            if (delayNotice) {
+                delayed.add(new DsnBuilder.Failed(r.address(), Optional.ofNullable(r.dsnOrcpt()), "delayed", status,
+                        reply, attempt.mxHost(), now));
+            }
+            outcomes.add(new Outcome(r, state, next, reply, delayNotice));
             if ((state == RecipientState.BOUNCED || state == RecipientState.FAILED)
                     && DsnBuilder.wantsFailureNotice(r.dsnNotify())) {
                 failed.add(new DsnBuilder.Failed(r.address(), Optional.ofNullable(r.dsnOrcpt()), "failed", status,
@@ -198,22 +212,12 @@ public final class DeliveryEngine {
         }
         Optional<DeliveryLedger.Dsn> dsn = Optional.empty();
         // never a bounce of a bounce: no DSN for the null sender <> (RFC 5321 §4.5.5, RFC 3464)
-        if (!failed.isEmpty() && !stored.sender().isEmpty() && !"dsn".equals(stored.door())) {
-            UUID id = UUID.randomUUID();
-            try {
-                byte[] raw = DsnBuilder.build(settings.reportingMta(), stored, failed, id, now);
-                dsn = Optional.of(new DeliveryLedger.Dsn(id, raw, stored.sender(),
-                        Optional.of("<" + id + "@" + settings.reportingMta() + ">"),
-                        DsnBuilder.eightBit(raw) ? "8BITMIME" : "7BIT"));
-            } catch (RuntimeException e) {
-                // recording the outcome matters more: without it the lease runs out and delivered
-                // recipients of this attempt would get the message again
-                LOG.errorf(e, "could not build the DSN for %s to <%s>; the failure is recorded without one",
-                        stored.id(), stored.sender());
-            }
+        if (!failed.isEmpty() && notifiable) {
+            dsn = dsn(stored, failed, now);
         }
+        Optional<DeliveryLedger.Dsn> delayDsn = delayed.isEmpty() ? Optional.empty() : dsn(stored, delayed, now);
         boolean withDsn = dsn.isPresent();
-        return ledger.record(workerId, new AttemptInfo(now, attempt.mxHost(), attempt.tls()), outcomes, dsn)
+        return ledger.record(workerId, new AttemptInfo(now, attempt.mxHost(), attempt.tls()), outcomes, dsn, delayDsn)
                 .invoke(changed -> {
                     outcomes.forEach(o -> metrics.outcome(o.state()));
                     if (withDsn) {
@@ -225,6 +229,22 @@ public final class DeliveryEngine {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    private Optional<DeliveryLedger.Dsn> dsn(StoredMessage stored, List<DsnBuilder.Failed> about, Instant now) {
+        UUID id = UUID.randomUUID();
+        try {
+            byte[] raw = DsnBuilder.build(settings.reportingMta(), stored, about, id, now);
+            return Optional.of(new DeliveryLedger.Dsn(id, raw, stored.sender(),
+                    Optional.of("<" + id + "@" + settings.reportingMta() + ">"),
+                    DsnBuilder.eightBit(raw) ? "8BITMIME" : "7BIT"));
+        } catch (RuntimeException e) {
+            // recording the outcome matters more: without it the lease runs out and delivered
+            // recipients of this attempt would get the message again
+            LOG.errorf(e, "could not build a DSN for %s to <%s>; the outcome is recorded without one", stored.id(),
+                    stored.sender());
+            return Optional.empty();
+        }
     }
 
     Duration backoff(int previousAttempts) {

@@ -95,7 +95,7 @@ public class DeliveryService {
         Delivery d = config.delivery();
         String helo = d.effectiveHeloName(config.smtp());
         DeliveryEngine.Settings settings = new DeliveryEngine.Settings(workers, d.pollInterval(), d.batchSize(),
-                d.lease(), d.retryInitial(), d.retryMax(), d.maxAge(), helo);
+                d.lease(), d.retryInitial(), d.retryMax(), d.maxAge(), helo, d.delayNotice());
         return new DeliveryEngine(vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics);
     }
 

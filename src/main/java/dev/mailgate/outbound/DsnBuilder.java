@@ -39,6 +39,15 @@ public final class DsnBuilder {
     }
 
     /** Whether the recipient asked for a DSN on failure (RFC 3461 NOTIFY; absent means failures only). */
+    /** Whether the recipient accepts delay notices: NOTIFY with DELAY, or no NOTIFY at all. */
+    public static boolean wantsDelayNotice(String notify) {
+        if (notify == null || notify.isBlank()) {
+            return true;
+        }
+        String n = notify.toUpperCase(Locale.ROOT);
+        return !n.contains("NEVER") && n.contains("DELAY");
+    }
+
     public static boolean wantsFailureNotice(String notify) {
         if (notify == null || notify.isBlank()) {
             return true;
@@ -69,7 +78,9 @@ public final class DsnBuilder {
                     .setFrom("Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">")
                     .setTo(original.sender())
                     .setSubject(failed.stream().allMatch(f -> f.action().equals("failed"))
-                            ? "Undelivered Mail Returned to Sender" : "Delivery Status Notification")
+                            ? "Undelivered Mail Returned to Sender"
+                            : failed.stream().allMatch(f -> f.action().equals("delayed"))
+                                    ? "Delayed Mail (still being retried)" : "Delivery Status Notification")
                     .setDate(Date.from(now))
                     .setMessageId("<" + dsnId + "@" + reportingMta + ">")
                     .setField(new org.apache.james.mime4j.stream.RawField("Auto-Submitted", "auto-replied"))
@@ -88,7 +99,12 @@ public final class DsnBuilder {
     private static String humanText(String reportingMta, List<Failed> failed) {
         StringBuilder sb = new StringBuilder();
         sb.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n");
-        sb.append("Your message could not be delivered to the following recipients:\r\n\r\n");
+        if (failed.stream().allMatch(f -> f.action().equals("delayed"))) {
+            sb.append("Your message has not been delivered yet to the following recipients. It is still being\r\n"
+                    + "retried; you do not need to send it again. You will be told if it finally fails.\r\n\r\n");
+        } else {
+            sb.append("Your message could not be delivered to the following recipients:\r\n\r\n");
+        }
         for (Failed f : failed) {
             sb.append("<").append(f.address()).append(">: ").append(f.diagnostic()).append("\r\n");
         }

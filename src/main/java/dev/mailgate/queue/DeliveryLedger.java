@@ -28,7 +28,12 @@ public class DeliveryLedger {
     }
 
     /** The new state of one recipient after an attempt. */
-    public record Outcome(ClaimedRecipient recipient, RecipientState state, Instant nextAttemptAt, String reply) {
+    public record Outcome(ClaimedRecipient recipient, RecipientState state, Instant nextAttemptAt, String reply,
+            boolean delayNotice) {
+
+        public Outcome(ClaimedRecipient recipient, RecipientState state, Instant nextAttemptAt, String reply) {
+            this(recipient, state, nextAttemptAt, reply, false);
+        }
     }
 
     /** Where and how one attempt went. */
@@ -49,11 +54,13 @@ public class DeliveryLedger {
             """;
 
     private static final String UPDATE = """
-            UPDATE recipient
-               SET state = $3, attempts = attempts + 1, next_attempt_at = $4, last_reply = $5,
-                   claimed_by = NULL, claimed_until = NULL, updated_at = now()
-             WHERE id = $1 AND claimed_by = $2 AND state IN ('queued', 'deferred')
-            RETURNING id
+            UPDATE recipient r
+               SET state = $3, attempts = r.attempts + 1, next_attempt_at = $4, last_reply = $5,
+                   claimed_by = NULL, claimed_until = NULL, updated_at = now(),
+                   delay_notified_at = CASE WHEN $6 THEN coalesce(r.delay_notified_at, now()) ELSE r.delay_notified_at END
+              FROM (SELECT id, delay_notified_at AS before FROM recipient WHERE id = $1) o
+             WHERE r.id = o.id AND r.claimed_by = $2 AND r.state IN ('queued', 'deferred')
+            RETURNING r.id, ($6 AND o.before IS NULL) AS first_delay_notice
             """;
 
     private static final String ATTEMPT = """
@@ -109,37 +116,55 @@ public class DeliveryLedger {
      * The DSN is queued only if at least one failed recipient was still this worker's.
      */
     public Uni<Integer> record(String worker, AttemptInfo attempt, List<Outcome> outcomes, Optional<Dsn> dsn) {
-        return pool.withTransaction(conn -> recordAll(conn, worker, attempt, outcomes, 0, 0, false)
+        return record(worker, attempt, outcomes, dsn, Optional.empty());
+    }
+
+    /**
+     * As above, plus a "delayed" DSN, queued only if at least one of the outcomes flagged
+     * {@link Outcome#delayNotice()} had not been notified before (one delay notice per recipient).
+     */
+    public Uni<Integer> record(String worker, AttemptInfo attempt, List<Outcome> outcomes, Optional<Dsn> dsn,
+            Optional<Dsn> delayDsn) {
+        return pool.withTransaction(conn -> recordAll(conn, worker, attempt, outcomes, 0, new int[3])
                 .flatMap(result -> {
-                    int changed = result[0];
-                    boolean failedChanged = result[1] == 1;
-                    if (dsn.isEmpty() || !failedChanged) {
-                        return Uni.createFrom().item(changed);
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    if (dsn.isPresent() && result[1] > 0) {
+                        chain = chain.chain(() -> insertDsn(conn, dsn.get()));
                     }
-                    return insertDsn(conn, dsn.get()).replaceWith(changed);
+                    if (delayDsn.isPresent() && result[2] > 0) {
+                        chain = chain.chain(() -> insertDsn(conn, delayDsn.get()));
+                    }
+                    return chain.replaceWith(result[0]);
                 }));
     }
 
+    /** counts: [0] rows changed, [1] failed rows changed, [2] first delay notices. */
     private Uni<int[]> recordAll(SqlConnection conn, String worker, AttemptInfo attempt, List<Outcome> outcomes, int i,
-            int changed, boolean failedChanged) {
+            int[] counts) {
         if (i >= outcomes.size()) {
-            return Uni.createFrom().item(new int[] {changed, failedChanged ? 1 : 0});
+            return Uni.createFrom().item(counts);
         }
         Outcome o = outcomes.get(i);
         OffsetDateTime next = OffsetDateTime.ofInstant(o.nextAttemptAt(), ZoneOffset.UTC);
         return conn.preparedQuery(UPDATE)
-                .execute(Tuple.of(o.recipient().id(), worker, o.state().label(), next, o.reply()))
+                .execute(Tuple.tuple(java.util.Arrays.asList(o.recipient().id(), worker, o.state().label(), next,
+                        o.reply(), o.delayNotice())))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
-                        return recordAll(conn, worker, attempt, outcomes, i + 1, changed, failedChanged);
+                        return recordAll(conn, worker, attempt, outcomes, i + 1, counts);
                     }
-                    boolean failed = o.state() == RecipientState.BOUNCED || o.state() == RecipientState.FAILED;
+                    counts[0]++;
+                    if (o.state() == RecipientState.BOUNCED || o.state() == RecipientState.FAILED) {
+                        counts[1]++;
+                    }
+                    if (Boolean.TRUE.equals(rows.iterator().next().getBoolean("first_delay_notice"))) {
+                        counts[2]++;
+                    }
                     return conn.preparedQuery(ATTEMPT)
                             .execute(Tuple.tuple(java.util.Arrays.asList(o.recipient().id(),
                                     OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC), attempt.mxHost(), o.reply(),
                                     attempt.tls(), o.state().label(), worker)))
-                            .flatMap(ignored -> recordAll(conn, worker, attempt, outcomes, i + 1, changed + 1,
-                                    failedChanged || failed));
+                            .flatMap(ignored -> recordAll(conn, worker, attempt, outcomes, i + 1, counts));
                 });
     }
 

@@ -313,6 +313,31 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aRecipientStillDeferredAfterTheDelayNoticeTimeGetsOneDelayedDsn() throws Exception {
+        String t = tag();
+        String sender = "late-" + t + "@sender.test";
+        String to = "w-" + t + "@dead.test";
+        UUID id = UUID.randomUUID();
+        store.store(new NewMessage(id, Instant.now().minus(Duration.ofHours(2)), "tester", "127.0.0.1", Door.API,
+                Envelope.simple(sender, List.of(to)), mime(sender, to, "slow"), Optional.empty()))
+                .await().atMost(Duration.ofSeconds(30));
+        // several deferrals (delay-notice is 1h in the test profile, the message is 2h old)
+        await().atMost(PATIENCE).until(() -> store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0).attempts >= 3);
+        await().atMost(PATIENCE).until(() -> receivedFor(sender).size() >= 1);
+        RecipientEntity r = store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
+        assertThat(r.state).isEqualTo(RecipientState.DEFERRED);
+        List<Row> notices = rows("SELECT m.id FROM message m JOIN recipient r ON r.message_id = m.id "
+                + "WHERE m.door = 'dsn' AND r.address = $1", sender);
+        assertThat(notices).hasSize(1);
+        assertThat(awaitFinal(notices.get(0).getUUID(0))).allSatisfy(
+                x -> assertThat(x.state).isEqualTo(RecipientState.DELIVERED));
+        List<Received> got = receivedFor(sender);
+        assertThat(got).hasSize(1);
+        assertThat(new String(got.get(0).bytes(), StandardCharsets.UTF_8)).contains("Action: delayed")
+                .contains("Subject: Delayed Mail").contains("Final-Recipient: rfc822; " + to);
+    }
+
+    @Test
     void aBounceThatBouncesMakesNoDsn() throws Exception {
         String to = "bb-" + tag() + "@reject.test";
         UUID id = submit("", List.of(to), mime("mailer-daemon@plain.test", to, "a bounce"));

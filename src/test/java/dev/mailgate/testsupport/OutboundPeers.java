@@ -61,6 +61,7 @@ public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
             config.put("mailgate.delivery.retry-initial", "1s");
             config.put("mailgate.delivery.retry-max", "2s");
             config.put("mailgate.delivery.workers", "4");
+            config.put("mailgate.delivery.delay-notice", "1h");
             config.put("mailgate.delivery.batch-size", "20");
             config.put("mailgate.dkim.keys", keys.toString());
             config.put("outbound-test.sink-dir", sinkDir.toString());
