@@ -30,7 +30,7 @@ class SmtpTransportTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        dns = new TestDns().a("mx.sink.test", "127.0.0.1");
+        dns = new TestDns().a("mx.sink.test", "127.0.0.1").a("busy.sink.test", "127.0.0.3");
         resolver = new MxResolver(io.vertx.mutiny.core.Vertx.newInstance(vertx), Optional.of(List.of("127.0.0.1:" + dns.port())));
     }
 
@@ -48,10 +48,61 @@ class SmtpTransportTest {
 
     private static SmtpTransport transport(int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials,
             double timeoutScale) {
-        SmtpConnector connector = new SmtpConnector(vertx, "out.test", true, false, Duration.ofSeconds(10),
+        return transport(port, policy, credentials, timeoutScale, true, List.of("mx.sink.test"));
+    }
+
+    private static SmtpTransport transport(int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials,
+            double timeoutScale, boolean trustAll, List<String> hosts) {
+        SmtpConnector connector = new SmtpConnector(vertx, "out.test", trustAll, false, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), timeoutScale, credentials);
-        MxResolver.Route route = new MxResolver.Hosts(List.of("mx.sink.test"));
+        MxResolver.Route route = new MxResolver.Hosts(hosts);
         return new SmtpTransport(resolver, d -> Uni.createFrom().item(route), connector, port, policy);
+    }
+
+    @Test
+    void certificatesAreVerifiedUnlessTrustAll() throws Exception {
+        // the sink's certificate is self-signed: verification fails
+        try (TestSmtpSink sink = new TestSmtpSink(Files.createTempDirectory("sink"))) {
+            SmtpTransport opportunistic = transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, false,
+                    List.of("mx.sink.test"));
+            Attempt a = deliver(opportunistic, "x@d.test");
+            // opportunistic: the failed handshake falls back to cleartext with the same host
+            assertThat(a.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            assertThat(a.tls()).isNull();
+            opportunistic.close();
+            SmtpTransport required = transport(sink.port(), TlsPolicy.REQUIRED, null, 1.0, false, List.of("mx.sink.test"));
+            RecipientResult r = deliver(required, "y@d.test").results().get(0);
+            assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
+            assertThat(r.reply()).contains("TLS handshake failed");
+            required.close();
+        }
+    }
+
+    @Test
+    void aTemporaryGreetingMovesOnToTheNextMx() throws Exception {
+        Path dir = Files.createTempDirectory("sink");
+        try (TestSmtpSink sink = new TestSmtpSink(dir);
+                ServerSocket busy = new ServerSocket(sink.port(), 10, InetAddress.getByName("127.0.0.3"))) {
+            Thread greeter = new Thread(() -> {
+                while (!busy.isClosed()) {
+                    try (Socket s = busy.accept()) {
+                        s.getOutputStream().write("421 4.3.2 busy.sink.test too busy, try another\r\n".getBytes());
+                        s.getOutputStream().flush();
+                        s.getInputStream().read(new byte[512]);
+                    } catch (Exception ignored) {
+                        // next connection
+                    }
+                }
+            });
+            greeter.setDaemon(true);
+            greeter.start();
+            SmtpTransport t = transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, true,
+                    List.of("busy.sink.test", "mx.sink.test"));
+            Attempt a = deliver(t, "x@d.test");
+            assertThat(a.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            assertThat(a.mxHost()).isEqualTo("mx.sink.test");
+            t.close();
+        }
     }
 
     private static Attempt deliver(SmtpTransport t, String to) {
