@@ -42,7 +42,7 @@ public final class DeliveryEngine {
         }
     }
 
-    private record Group(UUID messageId, String domain, List<ClaimedRecipient> recipients) {
+    private record Group(UUID messageId, String domain, List<ClaimedRecipient> recipients, long claimedAtNanos) {
     }
 
     private final Vertx vertx;
@@ -82,9 +82,13 @@ public final class DeliveryEngine {
     }
 
     public void stop() {
+        List<Group> unstarted;
         synchronized (this) {
             stopped = true;
+            unstarted = new ArrayList<>(pending);
+            pending.clear();
         }
+        unstarted.forEach(this::releaseLater);
         if (timer != -1) {
             vertx.cancelTimer(timer);
         }
@@ -100,11 +104,17 @@ public final class DeliveryEngine {
             }
             polling = true;
         }
-        claims.claimDue(workerId, settings.batchSize(), settings.lease()).subscribe().with(claimed -> {
+        int limit;
+        synchronized (this) {
+            // claim no more than free workers can start soon: claimed work waits under a lease
+            limit = Math.max(1, Math.min(settings.batchSize(), (settings.workers() - inFlight) * 8));
+        }
+        claims.claimDue(workerId, limit, settings.lease()).subscribe().with(claimed -> {
+            long now = System.nanoTime();
             Map<String, Group> groups = new LinkedHashMap<>();
             for (ClaimedRecipient r : claimed) {
                 groups.computeIfAbsent(r.messageId() + "|" + r.domain(),
-                        k -> new Group(r.messageId(), r.domain(), new ArrayList<>())).recipients().add(r);
+                        k -> new Group(r.messageId(), r.domain(), new ArrayList<>(), now)).recipients().add(r);
             }
             boolean more;
             synchronized (this) {
@@ -132,6 +142,12 @@ public final class DeliveryEngine {
                     return;
                 }
                 g = pending.poll();
+                if (System.nanoTime() - g.claimedAtNanos() > settings.lease().toNanos() / 2) {
+                    // waited too long: the lease could run out mid-delivery and another worker
+                    // deliver it too. Give it back instead.
+                    releaseLater(g);
+                    continue;
+                }
                 inFlight++;
             }
             deliver(g).subscribe().with(v -> done(), e -> {
@@ -140,6 +156,12 @@ public final class DeliveryEngine {
                 done();
             });
         }
+    }
+
+    private void releaseLater(Group g) {
+        ledger.release(workerId, g.recipients().stream().map(ClaimedRecipient::id).toList()).subscribe().with(
+                n -> LOG.debugf("released %d unstarted recipients of %s", n, g.messageId()),
+                e -> LOG.debugf("releasing leases failed (they expire anyway): %s", e));
     }
 
     private void done() {

@@ -110,7 +110,7 @@ public final class SmtpConnection {
             if (a instanceof SmtpClientProtocol.Send s) {
                 socket.write(Buffer.buffer(s.bytes()));
             } else if (a instanceof SmtpClientProtocol.StartTls) {
-                cancelTimer();
+                armTimer(); // the handshake has the same limit as a reply
                 socket.upgradeToSsl(host, ar -> {
                     if (ar.succeeded()) {
                         handle(protocol.tlsStarted());

@@ -178,6 +178,17 @@ public class DeliveryLedger {
                 .replaceWithVoid();
     }
 
+    /** Gives leases back without an attempt (work claimed but not started, e.g. at shutdown). */
+    public Uni<Integer> release(String worker, List<Long> recipientIds) {
+        if (recipientIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery("UPDATE recipient SET claimed_by = NULL, claimed_until = NULL "
+                + "WHERE id = ANY($1) AND claimed_by = $2")
+                .execute(Tuple.of(recipientIds.toArray(new Long[0]), worker))
+                .map(rows -> rows.rowCount());
+    }
+
     public Uni<QueueStats> stats() {
         return pool.query(STATS).execute().map(rows -> {
             Row r = rows.iterator().next();
