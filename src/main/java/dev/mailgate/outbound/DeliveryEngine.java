@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
 public final class DeliveryEngine {
 
     private static final Logger LOG = Logger.getLogger(DeliveryEngine.class);
+    private static final int SIGN_INLINE_LIMIT = 128 * 1024;
 
     /** The knobs of one engine. */
     public record Settings(int workers, Duration pollInterval, int batchSize, Duration lease, Duration retryInitial,
@@ -177,7 +178,18 @@ public final class DeliveryEngine {
                 return Uni.createFrom().voidItem();
             }
             Instant now = Instant.now();
-            byte[] content = dkim.signIfKeyed(stored.raw(), now);
+            if (stored.raw().length > SIGN_INLINE_LIMIT) {
+                // hashing a large body takes long enough to stall an event loop: do it on a worker thread
+                return Uni.createFrom().item(() -> dkim.signIfKeyed(stored.raw(), now))
+                        .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                        .flatMap(content -> send(g, stored, content));
+            }
+            return send(g, stored, dkim.signIfKeyed(stored.raw(), now));
+        });
+    }
+
+    private Uni<Void> send(Group g, StoredMessage stored, byte[] content) {
+        {
             List<OutboundMessage.Rcpt> rcpts = g.recipients().stream()
                     .map(r -> new OutboundMessage.Rcpt(r.address(), Optional.ofNullable(r.dsnNotify()),
                             Optional.ofNullable(r.dsnOrcpt())))
@@ -186,7 +198,7 @@ public final class DeliveryEngine {
             OutboundMessage m = new OutboundMessage(stored.sender(), rcpts, content, stored.smtpUtf8(), eightBit,
                     stored.ret(), stored.envid());
             return transport.deliver(g.domain(), m).flatMap(attempt -> record(g, stored, attempt));
-        });
+        }
     }
 
     private Uni<Void> record(Group g, StoredMessage stored, Attempt attempt) {

@@ -201,6 +201,25 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aLargeMessageIsSignedOffTheEventLoopAndArrivesByteForByte() throws Exception {
+        String to = "big-" + tag() + "@ok.test";
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 300_000; i++) {
+            body.append(i % 7 == 0 ? "." : "").append("line ").append(i).append(" \u00e9t\u00e9  \t trailing \r\n");
+        }
+        byte[] head = mime("alice@rsa.test", to, "large");
+        byte[] raw = new byte[head.length + body.toString().getBytes(StandardCharsets.UTF_8).length];
+        System.arraycopy(head, 0, raw, 0, head.length);
+        byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, raw, head.length, b.length);
+        UUID id = submit("alice@rsa.test", List.of(to), raw);
+        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+        Received got = receivedFor(to).get(0);
+        assertThat(afterDkimHeader(got.bytes())).isEqualTo(raw);
+        assertThat(Dkimpy.verify(got.bytes(), dkimRecords)).startsWith("PASS rsa.test rsa-sha256");
+    }
+
+    @Test
     void ed25519SignatureVerifiesIndependently() throws Exception {
         String to = "e-" + tag() + "@ok.test";
         byte[] raw = mime("eve@ed.test", to, "ed25519");
