@@ -175,6 +175,16 @@ public interface MailgateConfig {
          */
         Optional<Duration> delayNotice();
 
+        /** Apply recipient domains' MTA-STS policies (RFC 8461) in {@code mx} mode. */
+        @WithDefault("true")
+        boolean mtaSts();
+
+        /** HTTPS port of {@code mta-sts.<domain>} (443; other values only for tests). */
+        @WithDefault("443")
+        @Min(1)
+        @Max(65535)
+        int mtaStsPort();
+
         /** TCP connect timeout per MX address. */
         @WithDefault("30s")
         Duration connectTimeout();

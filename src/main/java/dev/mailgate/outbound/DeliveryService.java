@@ -109,7 +109,8 @@ public class DeliveryService {
                 MxResolver resolver = new MxResolver(mutinyVertx, d.dnsServers());
                 SmtpConnector connector = new SmtpConnector(vertx, helo, d.trustAll(), false, d.connectTimeout(),
                         d.connectionReuse(), d.timeoutScale());
-                yield new SmtpTransport(resolver, resolver::route, connector, d.port(), d.tls());
+                MtaSts mtaSts = d.mtaSts() ? new MtaSts(vertx, resolver, d.trustAll(), d.mtaStsPort()) : null;
+                yield new SmtpTransport(resolver, resolver::route, connector, d.port(), d.tls(), mtaSts);
             }
             case RELAY -> {
                 String host = d.relay().host().orElseThrow(() -> new IllegalStateException(

@@ -113,6 +113,12 @@ public final class MxResolver {
         });
     }
 
+    /** TXT records of a name (each record's strings joined); empty when there are none or the name does not exist. */
+    public Uni<List<String>> txt(String name) {
+        return withFallback(c -> c.resolveTXT(name)).onFailure(MxResolver::isNxDomain).recoverWithItem(List.of())
+                .map(l -> l == null ? List.<String>of() : l);
+    }
+
     private <T> Uni<T> withFallback(java.util.function.Function<DnsClient, Uni<T>> query) {
         Uni<T> uni = query.apply(clients.get(0));
         for (int i = 1; i < clients.size(); i++) {

@@ -22,9 +22,17 @@ public final class SmtpTransport implements Transport {
     private final SmtpConnector connector;
     private final int port;
     private final TlsPolicy policy;
+    private final MtaSts mtaSts;
 
     public SmtpTransport(MxResolver resolver, Function<String, Uni<Route>> router, SmtpConnector connector, int port,
             TlsPolicy policy) {
+        this(resolver, router, connector, port, policy, null);
+    }
+
+    /** With MTA-STS (RFC 8461) policies applied per recipient domain when {@code mtaSts} is given. */
+    public SmtpTransport(MxResolver resolver, Function<String, Uni<Route>> router, SmtpConnector connector, int port,
+            TlsPolicy policy, MtaSts mtaSts) {
+        this.mtaSts = mtaSts;
         this.resolver = resolver;
         this.router = router;
         this.connector = connector;
@@ -46,11 +54,32 @@ public final class SmtpTransport implements Transport {
                 return Uni.createFrom().item(Attempt.all(message, 451, "4.4.3 " + t.detail(), null));
             }
             List<String> hosts = ((MxResolver.Hosts) route).hosts();
-            return tryHosts(domain, message, hosts, 0, null);
+            if (mtaSts == null) {
+                return tryHosts(domain, message, hosts, 0, null, policy);
+            }
+            return mtaSts.policy(domain).flatMap(sts -> {
+                if (sts.isEmpty() || sts.get().mode() == MtaSts.Mode.NONE) {
+                    return tryHosts(domain, message, hosts, 0, null, policy);
+                }
+                List<String> allowed = hosts.stream().filter(h -> sts.get().matches(h)).toList();
+                if (sts.get().mode() == MtaSts.Mode.TESTING) {
+                    if (allowed.size() < hosts.size()) {
+                        LOG.infof("MTA-STS (testing) for %s: MX %s not in policy %s", domain, hosts, sts.get().mx());
+                    }
+                    return tryHosts(domain, message, hosts, 0, null, policy);
+                }
+                if (allowed.isEmpty()) {
+                    return Uni.createFrom().item(Attempt.all(message, 451,
+                            "4.7.5 MTA-STS policy of " + domain + " names none of its MX hosts " + hosts, null));
+                }
+                // enforce: only policy MX names, TLS with a valid certificate for that name (RFC 8461 §4.2)
+                return tryHosts(domain, message, allowed, 0, null, TlsPolicy.REQUIRED);
+            });
         }).onFailure().recoverWithItem(e -> Attempt.all(message, 451, "4.4.0 " + e.getMessage(), null));
     }
 
-    private Uni<Attempt> tryHosts(String domain, OutboundMessage m, List<String> hosts, int i, SessionFailure last) {
+    private Uni<Attempt> tryHosts(String domain, OutboundMessage m, List<String> hosts, int i, SessionFailure last,
+            TlsPolicy policy) {
         if (i >= hosts.size()) {
             String why = last == null ? "no usable host for " + domain : last.getMessage();
             boolean permanent = last != null && last.permanent();
@@ -61,11 +90,11 @@ public final class SmtpTransport implements Transport {
         return resolver.addresses(host).flatMap(addresses -> {
             if (addresses.isEmpty()) {
                 return tryHosts(domain, m, hosts, i + 1,
-                        new SessionFailure(host + ": no A/AAAA address", false));
+                        new SessionFailure(host + ": no A/AAAA address", false), policy);
             }
-            return tryAddresses(host, addresses, 0, m, last)
+            return tryAddresses(host, addresses, 0, m, last, policy)
                     .flatMap(r -> r.attempt != null ? Uni.createFrom().item(r.attempt)
-                            : tryHosts(domain, m, hosts, i + 1, r.failure));
+                            : tryHosts(domain, m, hosts, i + 1, r.failure, policy));
         });
     }
 
@@ -73,7 +102,7 @@ public final class SmtpTransport implements Transport {
     }
 
     private Uni<HostResult> tryAddresses(String host, List<String> addresses, int i, OutboundMessage m,
-            SessionFailure last) {
+            SessionFailure last, TlsPolicy policy) {
         if (i >= addresses.size()) {
             return Uni.createFrom().item(new HostResult(null, last));
         }
@@ -91,7 +120,7 @@ public final class SmtpTransport implements Transport {
                 .map(a -> new HostResult(a, null))
                 .onFailure(SessionFailure.class).recoverWithUni(e -> {
                     LOG.debugf("delivery via %s [%s] failed: %s", host, address, e.getMessage());
-                    return tryAddresses(host, addresses, i + 1, m, (SessionFailure) e);
+                    return tryAddresses(host, addresses, i + 1, m, (SessionFailure) e, policy);
                 });
     }
 
@@ -112,5 +141,8 @@ public final class SmtpTransport implements Transport {
     @Override
     public void close() {
         connector.close();
+        if (mtaSts != null) {
+            mtaSts.close();
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,10 @@ class SmtpTransportTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        dns = new TestDns().a("mx.sink.test", "127.0.0.1").a("busy.sink.test", "127.0.0.3");
+        dns = new TestDns().a("mx.sink.test", "127.0.0.1").a("busy.sink.test", "127.0.0.3")
+                .txt("_mta-sts.sts.test", "v=STSv1; id=20261126").a("mta-sts.sts.test", "127.0.0.1")
+                .txt("_mta-sts.wrongmx.test", "v=STSv1; id=1").a("mta-sts.wrongmx.test", "127.0.0.1")
+                .txt("_mta-sts.nopolicy.test", "v=STSv1; id=1").a("mta-sts.nopolicy.test", "127.0.0.1");
         resolver = new MxResolver(io.vertx.mutiny.core.Vertx.newInstance(vertx), Optional.of(List.of("127.0.0.1:" + dns.port())));
     }
 
@@ -57,6 +61,71 @@ class SmtpTransportTest {
                 Duration.ofSeconds(30), timeoutScale, credentials);
         MxResolver.Route route = new MxResolver.Hosts(hosts);
         return new SmtpTransport(resolver, d -> Uni.createFrom().item(route), connector, port, policy);
+    }
+
+    /** An HTTPS server for mta-sts.<domain> names, answering by Host header. */
+    private static io.vertx.core.http.HttpServer policyServer(Map<String, String> policies) {
+        io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("mta-sts.test");
+        return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                        .setKeyCertOptions(cert.keyCertOptions()))
+                .requestHandler(req -> {
+                    String policy = policies.get(req.authority() == null ? "" : req.authority().host());
+                    if (policy == null || !req.path().equals("/.well-known/mta-sts.txt")) {
+                        req.response().setStatusCode(404).end();
+                    } else {
+                        req.response().putHeader("Content-Type", "text/plain").end(policy);
+                    }
+                })
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void mtaStsEnforceDeliversOnlyToPolicyMxesOverTlsAndDefersOtherwise() throws Exception {
+        io.vertx.core.http.HttpServer https = policyServer(Map.of(
+                "mta-sts.sts.test", "version: STSv1\r\nmode: enforce\r\nmx: *.sink.test\r\nmax_age: 86400\r\n",
+                "mta-sts.wrongmx.test", "version: STSv1\nmode: enforce\nmx: mx.elsewhere.test\nmax_age: 600\n"));
+        Path dir = Files.createTempDirectory("sink");
+        try (TestSmtpSink sink = new TestSmtpSink(dir)) {
+            MtaSts sts = new MtaSts(vertx, resolver, true, https.actualPort());
+            SmtpConnector connector = new SmtpConnector(vertx, "out.test", true, false, Duration.ofSeconds(10),
+                    Duration.ZERO, 1.0, null);
+            SmtpTransport t = new SmtpTransport(resolver,
+                    d -> Uni.createFrom().item(new MxResolver.Hosts(List.of("mx.sink.test"))), connector, sink.port(),
+                    TlsPolicy.NONE, sts);
+
+            assertThat(sts.policy("sts.test").await().atMost(Duration.ofSeconds(30)))
+                    .hasValueSatisfying(p -> assertThat(p.mode()).isEqualTo(MtaSts.Mode.ENFORCE));
+            // enforce overrides tls=none: TLS is used
+            Attempt ok = t.deliver("sts.test", message("a@sts.test")).await().atMost(Duration.ofMinutes(2));
+            assertThat(ok.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            assertThat(ok.tls()).startsWith("TLSv1.");
+
+            Attempt refused = t.deliver("wrongmx.test", message("a@wrongmx.test")).await().atMost(Duration.ofMinutes(2));
+            assertThat(refused.results().get(0).kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
+            assertThat(refused.results().get(0).reply()).startsWith("451 4.7.5");
+
+            // a TXT record without a fetchable policy: delivered as usual (RFC 8461 §5.1), here without TLS
+            Attempt plain = t.deliver("nopolicy.test", message("a@nopolicy.test")).await().atMost(Duration.ofMinutes(2));
+            assertThat(plain.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
+            assertThat(plain.tls()).isNull();
+            t.close();
+        } finally {
+            https.close();
+        }
+    }
+
+    @Test
+    void mtaStsPolicyParsing() {
+        assertThat(MtaSts.parse("version: STSv1\nmode: testing\nmx: a.x\nmx: *.y.z\nmax_age: 60\n"))
+                .hasValueSatisfying(p -> {
+                    assertThat(p.mode()).isEqualTo(MtaSts.Mode.TESTING);
+                    assertThat(p.matches("a.x")).isTrue();
+                    assertThat(p.matches("mx1.y.z")).isTrue();
+                    assertThat(p.matches("deep.mx1.y.z")).isFalse();
+                    assertThat(p.matches("y.z")).isFalse();
+                });
+        assertThat(MtaSts.parse("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1\n")).isEmpty();
+        assertThat(MtaSts.parse("version: STSv1\nmode: enforce\nmax_age: 1\n")).isEmpty();
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.xbill.DNS.Section;
 
 /**
  * A small authoritative DNS server over UDP on 127.0.0.1, built on dnsjava's wire codec: answers
- * MX, A and AAAA from an in-memory zone; unknown names get NXDOMAIN, known names without the asked
+ * MX, A, AAAA and TXT from an in-memory zone; unknown names get NXDOMAIN, known names without the asked
  * type an empty NOERROR answer.
  */
 public final class TestDns implements AutoCloseable {
@@ -61,6 +61,11 @@ public final class TestDns implements AutoCloseable {
 
     public TestDns mx(String domain, int preference, String host) {
         add(new MXRecord(name(domain), DClass.IN, 60, preference, host.equals(".") ? Name.root : name(host)));
+        return this;
+    }
+
+    public TestDns txt(String name, String text) {
+        add(new org.xbill.DNS.TXTRecord(name(name), DClass.IN, 60, text));
         return this;
     }
 
