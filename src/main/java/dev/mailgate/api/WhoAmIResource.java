@@ -2,6 +2,7 @@ package dev.mailgate.api;
 
 import dev.mailgate.auth.Identity;
 import dev.mailgate.auth.IdentityMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,8 @@ import java.util.TreeSet;
 @Authenticated
 public class WhoAmIResource {
 
+    /** Serialized by Jackson; registered for reflection so the native image keeps its accessors. */
+    @RegisterForReflection
     public record WhoAmI(String principal, String email, List<String> allowedSenders, List<String> roles,
             boolean maySend) {
     }

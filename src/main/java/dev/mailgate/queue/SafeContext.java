@@ -12,12 +12,12 @@ import java.util.function.Supplier;
  * HTTP requests get one for free; SMTP sockets, schedulers and tests do not. Every store operation
  * therefore runs its work on a fresh safe duplicated context, wherever the caller is.
  */
-final class SafeContext {
+public final class SafeContext {
 
     private SafeContext() {
     }
 
-    static <T> Uni<T> run(Vertx vertx, Supplier<Uni<T>> work) {
+    public static <T> Uni<T> run(Vertx vertx, Supplier<Uni<T>> work) {
         Context current = Vertx.currentContext();
         if (current != null && VertxContext.isDuplicatedContext(current)
                 && VertxContextSafetyToggle.isExplicitlyMarkedAsSafe(current)) {

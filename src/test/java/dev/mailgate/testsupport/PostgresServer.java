@@ -16,28 +16,45 @@ public final class PostgresServer {
 
     private final int port;
     private final java.nio.file.Path dataDirectory;
+    /** Set when another class loader owns the server: "start"/"stop" go to it. */
+    private final java.util.function.Consumer<String> owner;
     private EmbeddedPostgres postgres;
 
-    private PostgresServer(int port, java.nio.file.Path dataDirectory) {
+    private PostgresServer(int port, java.nio.file.Path dataDirectory, java.util.function.Consumer<String> owner) {
         this.port = port;
         this.dataDirectory = dataDirectory;
+        this.owner = owner;
     }
 
     /** The server of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
+            PostgresServer root = SystemLoaded.delegate(PostgresServer.class, "shared", instance -> new PostgresServer(
+                    (Integer) SystemLoaded.call(instance, "port"), null, command -> SystemLoaded.call(instance, command)));
+            if (root != null) {
+                shared = root;
+                return shared;
+            }
             try {
-                shared = new PostgresServer(freePort(), java.nio.file.Files.createTempDirectory("mailgate-pg"));
+                shared = new PostgresServer(freePort(), java.nio.file.Files.createTempDirectory("mailgate-pg"), null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             shared.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "postgres-stop"));
+            PostgresServer owned = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                owned.stop();
+                deleteTree(owned.dataDirectory);
+            }, "postgres-stop"));
         }
         return shared;
     }
 
     public synchronized void start() {
+        if (owner != null) {
+            owner.accept("start");
+            return;
+        }
         if (postgres != null) {
             return;
         }
@@ -55,6 +72,10 @@ public final class PostgresServer {
     }
 
     public synchronized void stop() {
+        if (owner != null) {
+            owner.accept("stop");
+            return;
+        }
         if (postgres == null) {
             return;
         }
@@ -86,6 +107,14 @@ public final class PostgresServer {
 
     public String password() {
         return "postgres";
+    }
+
+    private static void deleteTree(java.nio.file.Path root) {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is no test failure
+        }
     }
 
     static int freePort() throws IOException {

@@ -1,0 +1,172 @@
+package dev.mailgate.inbound;
+
+import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.queue.Door;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The two SMTP doors on Quarkus' Vert.x: 587 (plaintext greeting, STARTTLS) and 465 (TLS from the
+ * first byte), TLS 1.2 and 1.3 only. Each door runs one server instance per event loop sharing the
+ * port, so sessions spread over all cores.
+ */
+@ApplicationScoped
+public class SmtpListeners {
+
+    private static final Logger LOG = Logger.getLogger(SmtpListeners.class);
+    private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    private final Vertx vertx;
+    private final MailgateConfig config;
+    private final SmtpBackend backend;
+    private final Map<Door, Integer> boundPorts = new ConcurrentHashMap<>();
+    private final List<String> deployments = new ArrayList<>();
+
+    public SmtpListeners(Vertx vertx, MailgateConfig config, SmtpBackend backend) {
+        this.vertx = vertx;
+        this.config = config;
+        this.backend = backend;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        listen(Door.SUBMISSION, config.smtp().submissionPort());
+        listen(Door.SUBMISSIONS, config.smtp().submissionsPort());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        for (String id : deployments) {
+            vertx.undeploy(id).toCompletionStage().toCompletableFuture().join();
+        }
+        boundPorts.clear();
+    }
+
+    /** The port each enabled door is listening on (the real one when configured as 0). */
+    public Map<Door, Integer> boundPorts() {
+        return Map.copyOf(boundPorts);
+    }
+
+    /** Doors that are configured to listen (port not -1). */
+    public List<Door> enabledDoors() {
+        List<Door> doors = new ArrayList<>();
+        if (config.smtp().submissionPort() >= 0) {
+            doors.add(Door.SUBMISSION);
+        }
+        if (config.smtp().submissionsPort() >= 0) {
+            doors.add(Door.SUBMISSIONS);
+        }
+        return doors;
+    }
+
+    private void listen(Door door, int port) {
+        if (port < 0) {
+            LOG.infof("SMTP %s listener disabled", door.label());
+            return;
+        }
+        PemKeyCertOptions keyCert = keyCert();
+        SessionSettings settings = settings(door == Door.SUBMISSIONS);
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        // Vert.x shares one listening socket among instances asking for the same port; for a random
+        // port (0, tests) that takes a negative port number, one per door, so the doors stay apart.
+        int requested = port == 0 ? -1 - door.ordinal() : port;
+        int bound = deploy(door, requested, keyCert, settings, instances);
+        boundPorts.put(door, bound);
+        LOG.infof("SMTP %s listening on %s:%d (%s)", door.label(), config.smtp().bind(), bound,
+                door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS");
+    }
+
+    private int deploy(Door door, int port, PemKeyCertOptions keyCert, SessionSettings settings, int instances) {
+        NetServerOptions options = new NetServerOptions()
+                .setHost(config.smtp().bind())
+                .setPort(port)
+                .setSsl(door == Door.SUBMISSIONS)
+                .setKeyCertOptions(keyCert)
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setTcpNoDelay(true);
+        Integer[] actual = new Integer[1];
+        String id = vertx.deployVerticle(() -> new Listener(door, options, settings, actual),
+                        new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().join();
+        deployments.add(id);
+        return actual[0];
+    }
+
+    private SessionSettings settings(boolean implicitTls) {
+        MailgateConfig.Limits limits = config.limits();
+        return SessionSettings.submission(config.smtp().effectiveHostname())
+                .withImplicitTls(implicitTls)
+                .withMaxMessageSize(limits.maxMessageSize())
+                .withMaxRecipients(limits.recipientsPerMessage())
+                .withMaxMessagesPerSession(limits.messagesPerSession());
+    }
+
+    private PemKeyCertOptions keyCert() {
+        if (config.tls().cert().isEmpty() || config.tls().key().isEmpty()) {
+            throw new IllegalStateException("mailgate.tls.cert and mailgate.tls.key must name a PEM certificate chain and key"
+                    + " while an SMTP listener is enabled (set mailgate.smtp.submission-port and"
+                    + " mailgate.smtp.submissions-port to -1 to run without SMTP)");
+        }
+        return new PemKeyCertOptions()
+                .setCertPath(config.tls().cert().get().toString())
+                .setKeyPath(config.tls().key().get().toString());
+    }
+
+    /** One server instance on one event loop. */
+    private final class Listener extends AbstractVerticle {
+        private final Door door;
+        private final NetServerOptions options;
+        private final SessionSettings settings;
+        private final Integer[] actualPort;
+        private NetServer server;
+
+        Listener(Door door, NetServerOptions options, SessionSettings settings, Integer[] actualPort) {
+            this.door = door;
+            this.options = options;
+            this.settings = settings;
+            this.actualPort = actualPort;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            server = vertx.createNetServer(options).connectHandler(socket -> {
+                String client = socket.remoteAddress().hostAddress();
+                backend.sessionOpened(door);
+                SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID);
+                if (door == Door.SUBMISSIONS) {
+                    TlsInfo tls = SmtpConnection.tlsInfo(socket);
+                    backend.tlsEstablished(door, tls);
+                    context = context.withTls(tls);
+                }
+                Duration idle = config.smtp().idleTimeout();
+                new SmtpConnection(socket, new SmtpSession(settings, context), backend, vertx, door, client, idle).start();
+            });
+            server.listen().onSuccess(s -> {
+                actualPort[0] = s.actualPort();
+                started.complete();
+            }).onFailure(started::fail);
+        }
+
+        @Override
+        public void stop(Promise<Void> stopped) {
+            (server == null ? Future.<Void>succeededFuture() : server.close()).onComplete(r -> stopped.complete());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.mailgate.submission;
+
+import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.queue.MessageStore;
+import dev.mailgate.queue.NewMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way into the queue, for SMTP and the HTTP API alike: authorize the author headers, add a
+ * Message-ID where missing, commit. The outcome is known only after the commit; a store failure is
+ * a temporary refusal (451 4.3.0 / 503), never an acceptance and never a permanent error.
+ */
+@ApplicationScoped
+public class SubmissionService {
+
+    private static final Logger LOG = Logger.getLogger(SubmissionService.class);
+
+    private final MessageStore store;
+    private final MeterRegistry metrics;
+    private final String hostname;
+    private final Clock clock = Clock.systemUTC();
+
+    public SubmissionService(MessageStore store, MeterRegistry metrics, MailgateConfig config) {
+        this.store = store;
+        this.metrics = metrics;
+        this.hostname = config.smtp().effectiveHostname();
+    }
+
+    public Uni<SubmissionOutcome> submit(Submission submission) {
+        HeaderSection headers = HeaderSection.parse(submission.message());
+        Optional<Refusal> refusal = authorize(submission, headers);
+        if (refusal.isPresent()) {
+            return Uni.createFrom().item(refused(submission, refusal.get()));
+        }
+        byte[] raw = submission.message();
+        Optional<String> messageId = headers.first("message-id");
+        if (messageId.isEmpty()) {
+            String generated = "<" + submission.id() + "@" + hostname + ">";
+            raw = insertHeader(raw, headers.end(), "Message-ID: " + generated + "\r\n");
+            messageId = Optional.of(generated);
+        }
+        NewMessage message = new NewMessage(submission.id(), clock.instant(), submission.identity().principal(),
+                submission.clientAddress(), submission.door(), submission.envelope(), raw, messageId);
+        return store.store(message)
+                .map(stored -> (SubmissionOutcome) accepted(submission))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.errorf(failure, "could not store message %s", submission.id());
+                    return refused(submission, Refusal.storeUnavailable());
+                });
+    }
+
+    private static Optional<Refusal> authorize(Submission submission, HeaderSection headers) {
+        if (!submission.identity().maySend()) {
+            return Optional.of(new Refusal(550, "5.7.1", submission.identity().principal()
+                    + " is not authorized to send mail", 403, "https://mailgate.dev/problems/missing-role"));
+        }
+        if (!submission.identity().owns(submission.envelope().sender())) {
+            return Optional.of(Refusal.senderNotOwned("Sender address", submission.envelope().sender()));
+        }
+        return SenderHeaders.check(headers, submission.identity());
+    }
+
+    private SubmissionOutcome accepted(Submission submission) {
+        metrics.counter("mailgate.messages.accepted", "door", submission.door().label()).increment();
+        metrics.summary("mailgate.messages.size", "door", submission.door().label()).record(submission.message().length);
+        return new SubmissionOutcome.Accepted(submission.id());
+    }
+
+    private SubmissionOutcome refused(Submission submission, Refusal refusal) {
+        metrics.counter("mailgate.messages.refused", "door", submission.door().label(), "status",
+                refusal.enhancedStatus()).increment();
+        return new SubmissionOutcome.Refused(refusal);
+    }
+
+    private static byte[] insertHeader(byte[] raw, int at, String header) {
+        byte[] line = header.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[raw.length + line.length];
+        System.arraycopy(raw, 0, out, 0, at);
+        System.arraycopy(line, 0, out, at, line.length);
+        System.arraycopy(raw, at, out, at + line.length, raw.length - at);
+        return out;
+    }
+}
