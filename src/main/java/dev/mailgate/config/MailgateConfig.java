@@ -140,6 +140,86 @@ public interface MailgateConfig {
         @WithDefault("5d")
         Duration maxAge();
 
+        /** Run delivery workers in this instance (off in the {@code %test} profile, see application.properties). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Deliveries (message × recipient domain) one instance runs at the same time. */
+        @WithDefault("8")
+        @Min(1)
+        @Max(1000)
+        int workers();
+
+        /** How often an idle instance looks for due recipients. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Recipients claimed at most per look. */
+        @WithDefault("100")
+        @Min(1)
+        @Max(10000)
+        int batchSize();
+
+        /** How long a claimed recipient stays leased; longer than one delivery can take. */
+        @WithDefault("30m")
+        Duration lease();
+
+        /** First retry delay after a temporary failure; doubled per attempt up to {@link #retryMax()}. */
+        @WithDefault("5m")
+        Duration retryInitial();
+
+        @WithDefault("4h")
+        Duration retryMax();
+
+        /**
+         * Send one "delayed" DSN (RFC 3464 Action: delayed) when a recipient is still deferred this long
+         * after the message arrived; unset: no delay notices.
+         */
+        Optional<Duration> delayNotice();
+
+        /** Apply recipient domains' MTA-STS policies (RFC 8461) in {@code mx} mode. */
+        @WithDefault("true")
+        boolean mtaSts();
+
+        /** HTTPS port of {@code mta-sts.<domain>} (443; other values only for tests). */
+        @WithDefault("443")
+        @Min(1)
+        @Max(65535)
+        int mtaStsPort();
+
+        /** TCP connect timeout per MX address. */
+        @WithDefault("30s")
+        Duration connectTimeout();
+
+        /** An idle outbound connection is kept this long for the next message to the same host (0: no reuse). */
+        @WithDefault("5s")
+        Duration connectionReuse();
+
+        /**
+         * Per-command reply timeouts of RFC 5321 §4.5.3.2 (greeting/MAIL/RCPT 5 min, DATA 2 min, end of
+         * data 10 min) are multiplied by this; below 1 only for tests.
+         */
+        @WithDefault("1.0")
+        double timeoutScale();
+
+        Relay relay();
+
+        interface Relay {
+            /** Smart host for {@code mode=relay}. */
+            Optional<String> host();
+
+            @WithDefault("587")
+            int port();
+
+            Optional<String> username();
+
+            Optional<String> password();
+
+            /** Implicit TLS from the first byte (port 465); otherwise STARTTLS per {@code mailgate.delivery.tls}. */
+            @WithDefault("false")
+            boolean ssl();
+        }
+
         default String effectiveHeloName(Smtp smtp) {
             return heloName().orElseGet(smtp::effectiveHostname);
         }

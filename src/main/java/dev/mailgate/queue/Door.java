@@ -4,7 +4,9 @@ package dev.mailgate.queue;
 public enum Door {
     SUBMISSION("587"),
     SUBMISSIONS("465"),
-    API("api");
+    API("api"),
+    /** A delivery status notification mailgate wrote itself (sender {@code <>}). */
+    DSN("dsn");
 
     private final String label;
 
