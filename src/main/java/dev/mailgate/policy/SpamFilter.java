@@ -38,9 +38,14 @@ public class SpamFilter {
     private final AuditLog audit;
     private final MeterRegistry metrics;
 
+    @jakarta.inject.Inject
     public SpamFilter(RspamdClient rspamd, MailgateConfig config, AuditLog audit, MeterRegistry metrics) {
+        this(rspamd, config.filter().failOpen(), audit, metrics);
+    }
+
+    public SpamFilter(RspamdClient rspamd, boolean failOpen, AuditLog audit, MeterRegistry metrics) {
         this.rspamd = rspamd;
-        this.failOpen = config.filter().failOpen();
+        this.failOpen = failOpen;
         this.audit = audit;
         this.metrics = metrics;
     }
@@ -56,7 +61,7 @@ public class SpamFilter {
                 .onFailure().recoverWithItem(failure -> unavailable(submission, failure));
     }
 
-    private Result decide(Submission submission, RspamdClient.Verdict verdict) {
+    Result decide(Submission submission, RspamdClient.Verdict verdict) {
         String action = verdict.action().toLowerCase(Locale.ROOT);
         count(action);
         String detail = "action=" + action + " score=" + verdict.score() + "/" + verdict.requiredScore()
