@@ -71,6 +71,10 @@ public interface MailgateConfig {
         @WithDefault("reply")
         DenyAction denyAction();
 
+        /** Apply {@code allow}/{@code deny} to the HTTP API too (403 problem+json for a refused address). */
+        @WithDefault("false")
+        boolean listsApplyToApi();
+
         /** Concurrent SMTP connections on this instance; beyond it {@code 421 4.7.0}. */
         @WithDefault("1000")
         @Min(1)

@@ -33,7 +33,8 @@ class ConnectionControlTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("mailgate.smtp.proxy-protocol", "true",
                     "mailgate.smtp.trusted-proxies", "127.0.0.2,127.0.0.3",
-                    "mailgate.smtp.deny", "198.51.100.0/24,2001:db8:bad::/48",
+                    "mailgate.smtp.deny", "198.51.100.0/24,2001:db8:bad::/48,127.0.0.5",
+                    "mailgate.smtp.lists-apply-to-api", "true",
                     "mailgate.smtp.max-connections-per-address", "2");
         }
     }
@@ -124,6 +125,31 @@ class ConnectionControlTest {
             }
         });
     }
+
+    @Test
+    void theListsGuardTheApiToo() throws Exception {
+        assertThat(httpStatus("127.0.0.5", "/v1/whoami")).isEqualTo(403);
+        assertThat(httpStatus("127.0.0.6", "/v1/whoami")).isEqualTo(401); // allowed through, then needs a token
+        assertThat(httpStatus("127.0.0.5", "/q/health/live")).isEqualTo(200);
+        awaitRow("SELECT count(*) FROM audit_event WHERE type = 'http.refused' AND client_address = '127.0.0.5'");
+    }
+
+    /** A raw HTTP/1.1 GET from a chosen loopback source address; answers the status code. */
+    private int httpStatus(String from, String path) throws Exception {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(from, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", health.getPort()), 10_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/live")
+    java.net.URL health;
 
     private static byte[] v1(String source) {
         String family = source.contains(":") ? "TCP6" : "TCP4";

@@ -14,22 +14,25 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import dev.mailgate.testsupport.StoredMail;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Brute-force protection over real sockets, with real Keycloak passwords: each test is its own client
+ * Per-principal sending limits over SMTP, and brute-force protection over real sockets, with real Keycloak passwords: each test is its own client
  * address in 127.0.0.0/8, so lockouts of one test never touch another.
  */
 @QuarkusTest
-@TestProfile(BruteForceTest.Strict.class)
-class BruteForceTest {
+@TestProfile(AuthAndLimitsTest.Strict.class)
+class AuthAndLimitsTest {
 
     public static class Strict implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("mailgate.limits.auth-failures", "3", "mailgate.limits.auth-failures-per-principal", "3",
-                    "mailgate.limits.auth-lockout", "10m");
+                    "mailgate.limits.auth-lockout", "10m",
+                    "mailgate.limits.principal.\"service-account-sender-app\".messages-per-day", "2");
         }
     }
 
@@ -37,6 +40,26 @@ class BruteForceTest {
     SmtpListeners listeners;
 
     private final KeycloakServer keycloak = KeycloakServer.shared();
+
+    @Test
+    void sendingLimitFromAPrincipalOverrideIs451AndAudited() {
+        String marker = UUID.randomUUID().toString();
+        try (SmtpTestClient smtp = secured("127.0.0.41")) {
+            SmtpTestClient.expect(smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")), "235");
+            for (int i = 0; i < 2; i++) {
+                assertThat(smtp.sendMail("app@example.com", message(marker + "-" + i), "bob@example.net")).startsWith("250");
+            }
+            String third = smtp.sendMail("app@example.com", message(marker + "-2"), "bob@example.net");
+            assertThat(third).startsWith("451 4.7.1 Sending limit exceeded (2 messages per day)");
+        }
+        assertThat(StoredMail.countContaining(marker + "-2")).isZero();
+        awaitAudit("SELECT count(*) FROM audit_event WHERE type = 'limit.exceeded' AND principal = 'service-account-sender-app'"
+                + " AND client_address = '127.0.0.41'");
+    }
+
+    private static String message(String subject) {
+        return "From: app@example.com\r\nTo: bob@example.net\r\nSubject: " + subject + "\r\n\r\nbody\r\n";
+    }
 
     @Test
     void addressIsLockedAfterThreeFailuresThen454OnAuthAnd421OnConnect() {
