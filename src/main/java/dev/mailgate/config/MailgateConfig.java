@@ -131,6 +131,11 @@ public interface MailgateConfig {
         @WithDefault("allowed_senders")
         @NotBlank
         String sendersClaim();
+
+        /** Token claim with per-principal sending-limit overrides, e.g. {@code {"messages-per-minute": 500}}. */
+        @WithDefault("mailgate_limits")
+        @NotBlank
+        String limitsClaim();
     }
 
     interface Limits {

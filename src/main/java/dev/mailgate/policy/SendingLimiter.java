@@ -1,5 +1,6 @@
 package dev.mailgate.policy;
 
+import dev.mailgate.auth.Identity;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.submission.Refusal;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -56,23 +58,24 @@ public class SendingLimiter {
     }
 
     private final Pool pool;
-    private final Function<String, List<Window>> windows;
+    private final Function<Identity, List<Window>> windows;
     private final MeterRegistry metrics;
 
     @Inject
     public SendingLimiter(Pool pool, MailgateConfig config, MeterRegistry metrics) {
-        this(pool, principal -> windows(config.limits(), principal), metrics);
+        this(pool, identity -> windows(config.limits(), identity), metrics);
     }
 
-    public SendingLimiter(Pool pool, Function<String, List<Window>> windows, MeterRegistry metrics) {
+    public SendingLimiter(Pool pool, Function<Identity, List<Window>> windows, MeterRegistry metrics) {
         this.pool = pool;
         this.windows = windows;
         this.metrics = metrics;
     }
 
-    /** Counts one message with {@code recipients} recipients for {@code principal}, or refuses it. */
-    public Uni<Optional<Refusal>> acquire(String principal, int recipients) {
-        List<Window> applicable = windows.apply(principal);
+    /** Counts one message with {@code recipients} recipients for the identity's principal, or refuses it. */
+    public Uni<Optional<Refusal>> acquire(Identity identity, int recipients) {
+        String principal = identity.principal();
+        List<Window> applicable = windows.apply(identity);
         if (applicable.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -109,23 +112,31 @@ public class SendingLimiter {
                 : window.equals(Duration.ofDays(1)) ? "day" : window.toString();
     }
 
-    static List<Window> windows(MailgateConfig.Limits limits, String principal) {
-        MailgateConfig.PrincipalLimits own = limits.principal().get(principal);
+    /** The limits of one identity: its token claim first, then {@code mailgate.limits.principal."<name>"}, then the defaults. */
+    static List<Window> windows(MailgateConfig.Limits limits, Identity identity) {
+        MailgateConfig.PrincipalLimits own = limits.principal().get(identity.principal());
+        Map<String, Integer> claim = identity.limits();
         List<Window> out = new ArrayList<>();
-        add(out, "messages", Duration.ofMinutes(1), pick(own == null ? null : own.messagesPerMinute(),
-                Optional.of(limits.messagesPerMinute())));
-        add(out, "messages", Duration.ofHours(1), pick(own == null ? null : own.messagesPerHour(), limits.messagesPerHour()));
-        add(out, "messages", Duration.ofDays(1), pick(own == null ? null : own.messagesPerDay(), limits.messagesPerDay()));
-        add(out, "recipients", Duration.ofMinutes(1), pick(own == null ? null : own.recipientsPerMinute(),
-                limits.recipientsPerMinute()));
-        add(out, "recipients", Duration.ofHours(1), pick(own == null ? null : own.recipientsPerHour(),
-                limits.recipientsPerHour()));
-        add(out, "recipients", Duration.ofDays(1), pick(own == null ? null : own.recipientsPerDay(),
-                limits.recipientsPerDay()));
+        add(out, "messages", Duration.ofMinutes(1), pick(claim, "messages-per-minute",
+                own == null ? null : own.messagesPerMinute(), Optional.of(limits.messagesPerMinute())));
+        add(out, "messages", Duration.ofHours(1), pick(claim, "messages-per-hour",
+                own == null ? null : own.messagesPerHour(), limits.messagesPerHour()));
+        add(out, "messages", Duration.ofDays(1), pick(claim, "messages-per-day",
+                own == null ? null : own.messagesPerDay(), limits.messagesPerDay()));
+        add(out, "recipients", Duration.ofMinutes(1), pick(claim, "recipients-per-minute",
+                own == null ? null : own.recipientsPerMinute(), limits.recipientsPerMinute()));
+        add(out, "recipients", Duration.ofHours(1), pick(claim, "recipients-per-hour",
+                own == null ? null : own.recipientsPerHour(), limits.recipientsPerHour()));
+        add(out, "recipients", Duration.ofDays(1), pick(claim, "recipients-per-day",
+                own == null ? null : own.recipientsPerDay(), limits.recipientsPerDay()));
         return out;
     }
 
-    private static Optional<Integer> pick(Optional<Integer> own, Optional<Integer> global) {
+    private static Optional<Integer> pick(Map<String, Integer> claim, String name, Optional<Integer> own,
+            Optional<Integer> global) {
+        if (claim.containsKey(name)) {
+            return Optional.of(claim.get(name));
+        }
         return own != null && own.isPresent() ? own : global;
     }
 

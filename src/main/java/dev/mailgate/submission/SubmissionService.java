@@ -65,7 +65,7 @@ public class SubmissionService {
             if (spam.refusal().isPresent()) {
                 return Uni.createFrom().item(refused(submission, spam.refusal().get()));
             }
-            return limiter.acquire(submission.identity().principal(), submission.envelope().recipients().size())
+            return limiter.acquire(submission.identity(), submission.envelope().recipients().size())
                     .chain(limited -> {
                         if (limited.isPresent()) {
                             policyAudit(submission, "limit.exceeded", limited.get().smtpReply());

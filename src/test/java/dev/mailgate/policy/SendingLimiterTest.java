@@ -2,6 +2,7 @@ package dev.mailgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.auth.Identity;
 import dev.mailgate.submission.Refusal;
 import dev.mailgate.testsupport.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class SendingLimiterTest {
             List<Uni<Optional<Refusal>>> attempts = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 SendingLimiter limiter = i % 2 == 0 ? a : b;
-                attempts.add(limiter.acquire(principal, 1).invoke(r -> {
+                attempts.add(limiter.acquire(identity(principal), 1).invoke(r -> {
                     if (r.isPresent()) {
                         assertThat(r.get().smtpReply()).startsWith("451 4.7.1");
                         assertThat(r.get().httpStatus()).isEqualTo(429);
@@ -80,16 +82,35 @@ class SendingLimiterTest {
         try {
             SendingLimiter limiter = new SendingLimiter(pool,
                     p -> List.of(new SendingLimiter.Window("recipients", Duration.ofDays(1), 10)), new SimpleMeterRegistry());
-            assertThat(limiter.acquire(principal, 6).await().indefinitely()).isEmpty();
-            Optional<Refusal> over = limiter.acquire(principal, 6).await().indefinitely();
+            assertThat(limiter.acquire(identity(principal), 6).await().indefinitely()).isEmpty();
+            Optional<Refusal> over = limiter.acquire(identity(principal), 6).await().indefinitely();
             assertThat(over).isPresent();
             assertThat(over.get().text()).contains("10 recipients per day");
             // a refused attempt counts nothing: 4 more still fit
-            assertThat(limiter.acquire(principal, 4).await().indefinitely()).isEmpty();
+            assertThat(limiter.acquire(identity(principal), 4).await().indefinitely()).isEmpty();
         } finally {
             pool.closeAndAwait();
             vertx.closeAndAwait();
         }
+    }
+
+    @jakarta.inject.Inject
+    dev.mailgate.config.MailgateConfig config;
+
+    @Test
+    void tokenClaimOverridesConfigWhichOverridesDefaults() {
+        Identity plain = identity("someone");
+        Identity bulk = new Identity("someone", Optional.empty(), List.of(), Set.of("mail-send"), "mail-send",
+                java.util.Map.of("messages-per-minute", 5000, "recipients-per-day", 7));
+        assertThat(SendingLimiter.windows(config.limits(), plain))
+                .containsExactly(new SendingLimiter.Window("messages", Duration.ofMinutes(1), config.limits().messagesPerMinute()));
+        assertThat(SendingLimiter.windows(config.limits(), bulk)).containsExactly(
+                new SendingLimiter.Window("messages", Duration.ofMinutes(1), 5000),
+                new SendingLimiter.Window("recipients", Duration.ofDays(1), 7));
+    }
+
+    private static Identity identity(String principal) {
+        return new Identity(principal, Optional.empty(), List.of(), Set.of("mail-send"), "mail-send");
     }
 
     private static Pool pool(Vertx vertx) {
