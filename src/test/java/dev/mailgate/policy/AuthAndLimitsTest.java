@@ -84,6 +84,26 @@ class AuthAndLimitsTest {
     }
 
     @Test
+    void metricsShowAuthResultsLockoutsAndRefusedConnections() {
+        String attacker = "127.0.0.51";
+        try (SmtpTestClient smtp = secured(attacker)) {
+            for (int i = 0; i < 3; i++) {
+                smtp.authPlain("erin", "guess-" + i);
+            }
+        }
+        try (SmtpTestClient smtp = SmtpTestClient.from(attacker, port(), tls(), new byte[0], false)) {
+            assertThat(smtp.reply()).startsWith("421 4.7.0");
+        }
+        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("mailgate_smtp_auth_total\\{[^}]*mechanism=\"PLAIN\"[^}]*result=\"failure\"");
+        assertThat(metrics).containsPattern("mailgate_auth_lockouts_total\\{[^}]*scope=\"address\"");
+        assertThat(metrics).containsPattern("mailgate_smtp_connections_refused_total\\{[^}]*reason=\"locked-out\"");
+        assertThat(metrics).containsPattern("mailgate_smtp_sessions_total\\{[^}]*door=\"587\"");
+        assertThat(metrics).containsPattern("mailgate_smtp_tls_total\\{[^}]*protocol=\"TLSv1\\.[23]\"");
+        assertThat(metrics).contains("mailgate_smtp_connections_open");
+    }
+
+    @Test
     void attemptsDuringTheLockoutExtendIt() {
         String attacker = "127.0.0.23";
         try (SmtpTestClient smtp = secured(attacker)) {

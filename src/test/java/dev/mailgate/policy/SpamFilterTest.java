@@ -73,6 +73,8 @@ class SpamFilterTest {
         assertThat(StoredMail.countContaining(marker)).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> Db.count("SELECT count(*) FROM audit_event"
                 + " WHERE type = 'filter.rejected' AND detail LIKE '%GTUBE%'") > 0);
+        assertThat(io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("mailgate_filter_verdicts_total\\{[^}]*verdict=\"reject\"");
     }
 
     @Test
