@@ -104,6 +104,31 @@ class SpamFilterTest {
     }
 
     @Test
+    void addHeaderVerdictIsStoredWithXSpamHeaders() {
+        String marker = UUID.randomUUID().toString();
+        UUID id;
+        try (SmtpTestClient smtp = authenticated()) {
+            String reply = smtp.sendMail("app@example.com", "From: app@example.com\r\nTo: bob@example.net\r\n"
+                    + "X-Mailgate-Test: flag\r\nSubject: " + marker + "\r\n\r\nbody\r\n", "bob@example.net");
+            assertThat(reply).startsWith("250");
+            id = StoredMail.idFromReply(reply);
+        }
+        String stored = new String(StoredMail.raw(id), StandardCharsets.UTF_8);
+        assertThat(stored).contains("X-Spam-Flag: YES\r\n").contains("X-Spam-Action: add header\r\n").contains("X-Spam-Score: ");
+    }
+
+    @Test
+    void softRejectVerdictIs451() {
+        String marker = UUID.randomUUID().toString();
+        try (SmtpTestClient smtp = authenticated()) {
+            String reply = smtp.sendMail("app@example.com", "From: app@example.com\r\nTo: bob@example.net\r\n"
+                    + "X-Mailgate-Test: soft\r\nSubject: " + marker + "\r\n\r\nbody\r\n", "bob@example.net");
+            assertThat(reply).startsWith("451 4.7.1 Message deferred by the spam filter: Try again later (mailgate test)");
+        }
+        assertThat(StoredMail.countContaining(marker)).isZero();
+    }
+
+    @Test
     void executableAttachmentOverSmtpIs550() {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient smtp = authenticated()) {

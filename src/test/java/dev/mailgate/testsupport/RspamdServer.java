@@ -18,6 +18,29 @@ import java.util.List;
  */
 public final class RspamdServer {
 
+    /**
+     * Two rules for tests only, keyed on a header a real client never sends: {@code X-Mailgate-Test: flag}
+     * scores 10 (between Debian's add-header 6 and reject 15), {@code X-Mailgate-Test: soft} forces
+     * {@code soft reject}. GTUBE needs nothing extra.
+     */
+    private static final String TEST_RULES = """
+            rspamd_config.MAILGATE_TEST_FLAG = {
+              callback = function(task) return task:get_header('X-Mailgate-Test') == 'flag' end,
+              score = 10.0,
+              description = 'mailgate test: flag as spam'
+            }
+            rspamd_config:register_symbol({
+              name = 'MAILGATE_TEST_SOFT',
+              type = 'prefilter',
+              priority = 10,
+              callback = function(task)
+                if task:get_header('X-Mailgate-Test') == 'soft' then
+                  task:set_pre_result('soft reject', 'Try again later (mailgate test)')
+                end
+              end
+            })
+            """;
+
     private static final Path BINARY = Path.of("/usr/bin/rspamd");
     private static final Path CONFIG = Path.of("/etc/rspamd/rspamd.conf");
     private static RspamdServer shared;
@@ -63,6 +86,7 @@ public final class RspamdServer {
             Files.writeString(override.resolve("worker-proxy.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\ncount = 1;\n");
             Files.writeString(override.resolve("logging.inc"), "type = \"console\";\nlevel = \"warning\";\n");
             Files.writeString(local.resolve("options.inc"), "disable_hyperscan = true;\n");
+            Files.writeString(home.resolve("rspamd.local.lua"), TEST_RULES);
             ProcessBuilder builder = new ProcessBuilder(List.of(BINARY.toString(), "-f", "-i", "-u", "root", "-g", "root",
                     "-c", CONFIG.toString(), "--var", "LOCAL_CONFDIR=" + home, "--var", "DBDIR=" + home,
                     "--var", "RUNDIR=" + home, "--var", "LOGDIR=" + home))
