@@ -67,9 +67,14 @@ public class ApiProblem extends RuntimeException {
             case "store-unavailable" -> "Temporarily unable to accept mail";
             case "missing-from" -> "Message has no From: header";
             case "invalid-header" -> "Invalid message header";
+            case "rate-limited" -> "Sending limit exceeded";
+            case "content-policy" -> "Message refused by content policy";
+            case "content-deferred" -> "Message deferred by content policy";
             default -> "Message refused";
         };
-        Duration retry = refusal.httpStatus() == 503 ? Duration.ofSeconds(5) : null;
+        // sending limits say when the window reopens; other temporary refusals get a short pause
+        Duration retry = refusal.retryAfter().isPresent() ? Duration.ofSeconds(Math.max(1, refusal.retryAfter().getAsLong()))
+                : refusal.httpStatus() == 503 ? Duration.ofSeconds(5) : null;
         return new ApiProblem(refusal.httpStatus(), kind, title, refusal.text(), null, retry);
     }
 
@@ -140,7 +145,7 @@ public class ApiProblem extends RuntimeException {
                 Duration.ofSeconds(1));
     }
 
-    // --- rate limits (the hook: SendRateLimit)
+    // --- rate limits (the shared limiter of the submission path)
 
     public static ApiProblem rateLimited(Duration retryAfter) {
         return new ApiProblem(429, "rate-limited", "Too many messages",

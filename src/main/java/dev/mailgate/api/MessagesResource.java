@@ -86,7 +86,6 @@ public class MessagesResource {
     private final MessageStore store;
     private final IdempotencyKeys idempotency;
     private final MessageStatusQueries statuses;
-    private final SendRateLimit rateLimit;
     private final ObjectMapper json;
     private final MailgateConfig config;
     private final MimeComposer composer;
@@ -94,7 +93,7 @@ public class MessagesResource {
     private final Clock clock = Clock.systemUTC();
 
     public MessagesResource(SecurityIdentity security, IdentityMapper identities, SubmissionService submissions,
-            MessageStore store, IdempotencyKeys idempotency, MessageStatusQueries statuses, SendRateLimit rateLimit,
+            MessageStore store, IdempotencyKeys idempotency, MessageStatusQueries statuses,
             ObjectMapper json, MailgateConfig config) {
         this.security = security;
         this.identities = identities;
@@ -102,7 +101,6 @@ public class MessagesResource {
         this.store = store;
         this.idempotency = idempotency;
         this.statuses = statuses;
-        this.rateLimit = rateLimit;
         this.json = json;
         this.config = config;
         this.hostname = config.smtp().effectiveHostname();
@@ -253,8 +251,7 @@ public class MessagesResource {
                     return replayed(toJson(accepted));
                 });
             }
-            return limited(identity, prepared)
-                    .flatMap(ignored -> commit(identity, prepared, http))
+            return commit(identity, prepared, http)
                     .call(response -> idempotency.complete(principal, key, prepared.id(), (String) response.getEntity())
                             .onFailure().recoverWithItem(failure -> {
                                 // the message is committed; a duplicate will find it through the reserved id
@@ -262,15 +259,6 @@ public class MessagesResource {
                                 return null;
                             }))
                     .onFailure().call(failure -> idempotency.release(principal, key, prepared.id()));
-        });
-    }
-
-    private Uni<Void> limited(Identity identity, Prepared prepared) {
-        return rateLimit.check(identity, 1).map(wait -> {
-            if (wait.isPresent()) {
-                throw ApiProblem.rateLimited(wait.get());
-            }
-            return null;
         });
     }
 

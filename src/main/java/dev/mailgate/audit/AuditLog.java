@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * The audit trail: every event is logged at once (category {@code mailgate.audit}) and written to
@@ -52,9 +53,27 @@ public class AuditLog {
     }
 
     public void record(AuditEvent event) {
-        LOG.infof("type=%s principal=%s client=%s door=%s message=%s detail=%s", event.type(), event.principal(),
-                event.clientAddress(), event.door(), event.messageId(), event.detail());
+        // The same fields as MDC entries, so that JSON logging (quarkus-logging-json) emits them as fields.
+        MDC.put("audit.type", event.type());
+        putIfPresent("principal", event.principal());
+        putIfPresent("client_address", event.clientAddress());
+        putIfPresent("door", event.door());
+        putIfPresent("message_id", event.messageId() == null ? null : event.messageId().toString());
+        try {
+            LOG.infof("type=%s principal=%s client=%s door=%s message=%s detail=%s", event.type(), event.principal(),
+                    event.clientAddress(), event.door(), event.messageId(), event.detail());
+        } finally {
+            for (String key : new String[] {"audit.type", "principal", "client_address", "door", "message_id"}) {
+                MDC.remove(key);
+            }
+        }
         pending.add(event);
+    }
+
+    private static void putIfPresent(String key, String value) {
+        if (value != null) {
+            MDC.put(key, value);
+        }
     }
 
     /** Writes what is pending; completes once it is committed. */

@@ -2,6 +2,7 @@ package dev.mailgate.auth;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,11 +12,18 @@ import java.util.Set;
  * Shared by SMTP and the HTTP API so both doors authorize the same way.
  */
 public record Identity(String principal, Optional<String> verifiedEmail, List<String> allowedSenders,
-        Set<String> roles, String sendRole) {
+        Set<String> roles, String sendRole, Map<String, Integer> limits) {
 
     public Identity {
         allowedSenders = List.copyOf(allowedSenders);
         roles = Set.copyOf(roles);
+        limits = Map.copyOf(limits);
+    }
+
+    /** An identity without sending-limit overrides from its token. */
+    public Identity(String principal, Optional<String> verifiedEmail, List<String> allowedSenders, Set<String> roles,
+            String sendRole) {
+        this(principal, verifiedEmail, allowedSenders, roles, sendRole, Map.of());
     }
 
     /** Whether the identity carries the role that sending needs. */

@@ -4,11 +4,15 @@ import dev.mailgate.config.MailgateConfig;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -30,11 +34,56 @@ public class IdentityMapper {
         String principal = security.getPrincipal().getName();
         Optional<String> email = Optional.empty();
         List<String> senders = List.of();
+        Map<String, Integer> limits = Map.of();
         if (security.getPrincipal() instanceof JsonWebToken jwt) {
             email = verifiedEmail(jwt);
             senders = stringList(jwt.getClaim(config.sendersClaim()));
+            limits = limits(jwt.getClaim(config.limitsClaim()));
         }
-        return new Identity(principal, email, senders, security.getRoles(), config.sendRole());
+        return new Identity(principal, email, senders, security.getRoles(), config.sendRole(), limits);
+    }
+
+    /**
+     * Sending-limit overrides from a token claim: a JSON object ({@code {"messages-per-minute": 500}}) or a
+     * string ({@code "messages-per-minute=500, recipients-per-day=20000"}). Unknown names and non-positive or
+     * unparsable values are ignored.
+     */
+    static Map<String, Integer> limits(Object claim) {
+        Map<String, Integer> out = new TreeMap<>();
+        if (claim instanceof JsonObject object) {
+            object.forEach((name, value) -> put(out, name, asString(value)));
+        } else if (claim instanceof Map<?, ?> map) {
+            map.forEach((name, value) -> put(out, String.valueOf(name), asString(value)));
+        } else {
+            String text = asString(claim);
+            if (text != null) {
+                for (String pair : text.split("[,;\\s]+")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        put(out, pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final Set<String> LIMIT_NAMES = Set.of("messages-per-minute", "messages-per-hour", "messages-per-day",
+            "recipients-per-minute", "recipients-per-hour", "recipients-per-day");
+
+    private static void put(Map<String, Integer> out, String name, String value) {
+        String key = name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (!LIMIT_NAMES.contains(key) || value == null) {
+            return;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n > 0) {
+                out.put(key, n);
+            }
+        } catch (NumberFormatException ignored) {
+            // not a number: no override
+        }
     }
 
     private static Optional<String> verifiedEmail(JsonWebToken jwt) {

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,10 @@ public interface MailgateConfig {
 
     Api api();
 
+    Filter filter();
+
+    Audit audit();
+
     interface Smtp {
         /** Name in the greeting and EHLO; the machine's host name when unset. */
         Optional<String> hostname();
@@ -57,6 +62,46 @@ public interface MailgateConfig {
         /** A session with no input for this long is closed with 421 (RFC 5321 §4.5.3.2 wants at least 5 minutes). */
         @WithDefault("5m")
         Duration idleTimeout();
+
+        /** CIDRs (IPv4/IPv6) that may connect; empty = everyone not denied. Checked on the real (PROXY) address. */
+        Optional<List<@NotBlank String>> allow();
+
+        /** CIDRs that may not connect; deny wins over allow. */
+        Optional<List<@NotBlank String>> deny();
+
+        /** {@code reply}: {@code 554 5.7.1} then close; {@code close}: close silently. */
+        @WithDefault("reply")
+        DenyAction denyAction();
+
+        /** Apply {@code allow}/{@code deny} to the HTTP API too (403 problem+json for a refused address). */
+        @WithDefault("false")
+        boolean listsApplyToApi();
+
+        /** Concurrent SMTP connections on this instance; beyond it {@code 421 4.7.0}. */
+        @WithDefault("1000")
+        @Min(1)
+        int maxConnections();
+
+        /** Concurrent SMTP connections per client address on this instance; beyond it {@code 421 4.7.0}. */
+        @WithDefault("20")
+        @Min(1)
+        int maxConnectionsPerAddress();
+
+        /** Expect a PROXY protocol v1/v2 header first on both SMTP listeners (behind a load balancer). */
+        @WithDefault("false")
+        boolean proxyProtocol();
+
+        /** Peers allowed to send a PROXY header; any other peer is refused. */
+        Optional<List<@NotBlank String>> trustedProxies();
+
+        /** How long a proxy may take to send its header. */
+        @WithDefault("10s")
+        Duration proxyTimeout();
+
+        enum DenyAction {
+            REPLY,
+            CLOSE
+        }
 
         default String effectiveHostname() {
             return hostname().orElseGet(MailgateConfig::localHostName);
@@ -88,6 +133,11 @@ public interface MailgateConfig {
         @WithDefault("allowed_senders")
         @NotBlank
         String sendersClaim();
+
+        /** Token claim with per-principal sending-limit overrides, e.g. {@code {"messages-per-minute": 500}}. */
+        @WithDefault("mailgate_limits")
+        @NotBlank
+        String limitsClaim();
     }
 
     interface Limits {
@@ -108,10 +158,88 @@ public interface MailgateConfig {
         @Min(1)
         int authFailures();
 
+        /** Per principal, all doors and instances together; unset = no limit in that window. */
+        Optional<@Min(1) Integer> messagesPerHour();
+
+        Optional<@Min(1) Integer> messagesPerDay();
+
+        Optional<@Min(1) Integer> recipientsPerMinute();
+
+        Optional<@Min(1) Integer> recipientsPerHour();
+
+        Optional<@Min(1) Integer> recipientsPerDay();
+
+        /** Overrides per principal: {@code mailgate.limits.principal."alice".messages-per-minute=500}. */
+        Map<String, PrincipalLimits> principal();
+
+        /** Window of {@code auth-failures} (per client address). */
+        @WithDefault("5m")
+        Duration authFailureWindow();
+
+        /** Failures for one principal (from any addresses) within the window before that principal is locked. */
+        @WithDefault("10")
+        @Min(1)
+        int authFailuresPerPrincipal();
+
+        /** Cool-down after the threshold; every further failure during it starts it again. */
+        @WithDefault("15m")
+        Duration authLockout();
+
+        /** Max To: + Cc: addresses in one message's headers (0 = no check beyond recipients-per-message). */
+        @WithDefault("100")
+        @Min(0)
+        int maxToCc();
+
         /** Messages one SMTP session may submit before it must reconnect. */
         @WithDefault("1000")
         @Min(1)
         int messagesPerSession();
+    }
+
+    interface PrincipalLimits {
+        Optional<Integer> messagesPerMinute();
+
+        Optional<Integer> messagesPerHour();
+
+        Optional<Integer> messagesPerDay();
+
+        Optional<Integer> recipientsPerMinute();
+
+        Optional<Integer> recipientsPerHour();
+
+        Optional<Integer> recipientsPerDay();
+    }
+
+    interface Filter {
+        /** rspamd controller/normal worker base URL, e.g. {@code http://127.0.0.1:11333}; unset = no spam check. */
+        Optional<String> rspamdUrl();
+
+        /** When rspamd cannot be reached: accept (true, default) or answer {@code 451 4.7.1} (false). */
+        @WithDefault("true")
+        boolean failOpen();
+
+        @WithDefault("10s")
+        Duration rspamdTimeout();
+
+        /** Attachment extensions refused (also inside zip archives). */
+        @WithDefault("exe,scr,js,vbs,bat,cmd,com,jar,msi,ps1,hta")
+        List<String> blockedExtensions();
+
+        /**
+         * Header checks, each {@code action:header-name:regex} with action {@code reject} (550 5.7.1),
+         * {@code defer} (451 4.7.1) or {@code warn} (audit only); the regex is matched against the unfolded value.
+         */
+        Optional<List<@NotBlank String>> headerChecks();
+    }
+
+    interface Audit {
+        /** Audit rows older than this are deleted by a scheduled job. */
+        @WithDefault("90d")
+        Duration retention();
+
+        /** How often the retention job runs. */
+        @WithDefault("1h")
+        String retentionEvery();
     }
 
     interface Delivery {

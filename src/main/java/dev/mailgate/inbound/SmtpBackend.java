@@ -6,6 +6,7 @@ import dev.mailgate.auth.AuthenticationRefused;
 import dev.mailgate.auth.Identity;
 import dev.mailgate.auth.PasswordVerifier;
 import dev.mailgate.auth.TokenVerifier;
+import dev.mailgate.policy.AuthGuard;
 import dev.mailgate.queue.Door;
 import dev.mailgate.submission.Submission;
 import dev.mailgate.submission.SubmissionOutcome;
@@ -28,9 +29,11 @@ public class SmtpBackend {
     private final SubmissionService submissions;
     private final AuditLog audit;
     private final MeterRegistry metrics;
+    private final AuthGuard guard;
 
     public SmtpBackend(TokenVerifier tokens, PasswordVerifier passwords, SubmissionService submissions, AuditLog audit,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, AuthGuard guard) {
+        this.guard = guard;
         this.tokens = tokens;
         this.passwords = passwords;
         this.submissions = submissions;
@@ -38,7 +41,27 @@ public class SmtpBackend {
         this.metrics = metrics;
     }
 
-    Uni<AuthResult> authenticate(Credential credential, String mechanism) {
+    /**
+     * Checks the brute-force lockouts first (a locked address, or a locked principal from an address that
+     * failed for it, gets {@code 454 4.7.0} without the credential being looked at, and the attempt extends
+     * the lockout), then the credential; every refused credential is counted by {@link AuthGuard}.
+     */
+    Uni<AuthResult> authenticate(Credential credential, String mechanism, String clientAddress, Door door) {
+        String user = credential instanceof Credential.Password password ? password.username()
+                : ((Credential.BearerToken) credential).user().orElse("");
+        return guard.mayTry(clientAddress, user).chain(allowed -> {
+            if (!allowed) {
+                count(mechanism, "locked");
+                return guard.failed(clientAddress, user, door.label())
+                        .replaceWith((AuthResult) new AuthResult.TemporaryFailure("locked out after repeated failures"));
+            }
+            return verify(credential, mechanism).call(result -> result instanceof AuthResult.InvalidCredentials
+                    ? guard.failed(clientAddress, user, door.label())
+                    : Uni.createFrom().voidItem());
+        });
+    }
+
+    private Uni<AuthResult> verify(Credential credential, String mechanism) {
         Uni<Identity> verified = credential instanceof Credential.Password password
                 ? passwords.verify(password.username(), password.password())
                 : tokens.verify(((Credential.BearerToken) credential).token());
@@ -51,6 +74,10 @@ public class SmtpBackend {
             return refused ? new AuthResult.InvalidCredentials(failure.getMessage())
                     : new AuthResult.TemporaryFailure(failure.getMessage());
         });
+    }
+
+    AuthGuard guard() {
+        return guard;
     }
 
     Uni<SubmissionOutcome> submit(SessionAction.Submit submit, String clientAddress, Door door) {
@@ -66,6 +93,10 @@ public class SmtpBackend {
 
     void sessionOpened(Door door) {
         metrics.counter("mailgate.smtp.sessions", "door", door.label()).increment();
+    }
+
+    void connectionRefused(Door door, String reason) {
+        metrics.counter("mailgate.smtp.connections.refused", "door", door.label(), "reason", reason).increment();
     }
 
     void tlsEstablished(Door door, TlsInfo tls) {

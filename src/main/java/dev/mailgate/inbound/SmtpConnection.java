@@ -31,6 +31,8 @@ final class SmtpConnection {
     private long idleTimer = -1;
     private String principal;
     private boolean closed;
+    private Runnable onClose = () -> {
+    };
 
     SmtpConnection(NetSocket socket, SmtpSession session, SmtpBackend backend, Vertx vertx, Door door,
             String clientAddress, Duration idle) {
@@ -43,12 +45,26 @@ final class SmtpConnection {
         this.idleMillis = idle.toMillis();
     }
 
+    /** Runs once when the connection ends (e.g. to release a connection-limit slot). */
+    SmtpConnection whenClosed(Runnable action) {
+        this.onClose = action;
+        return this;
+    }
+
     void start() {
+        start(null);
+    }
+
+    /** Starts the session; {@code early} are octets the client sent before the greeting (after a PROXY header). */
+    void start(Buffer early) {
         socket.handler(this::onBytes);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> LOG.debugf("SMTP socket error from %s: %s", clientAddress, e.getMessage()));
         resetIdleTimer();
         perform(session.start());
+        if (early != null && early.length() > 0 && !closed) {
+            onBytes(early);
+        }
     }
 
     private void onBytes(Buffer buffer) {
@@ -78,7 +94,7 @@ final class SmtpConnection {
                 startTls();
             } else if (action instanceof SessionAction.Authenticate auth) {
                 socket.pause();
-                backend.authenticate(auth.credential(), auth.mechanism())
+                backend.authenticate(auth.credential(), auth.mechanism(), clientAddress, door)
                         .subscribe().with(result -> {
                             if (result instanceof AuthResult.Success success) {
                                 principal = success.identity().principal();
@@ -161,6 +177,7 @@ final class SmtpConnection {
     }
 
     private void cancelIdle() {
+        onClose.run();
         if (idleTimer >= 0) {
             vertx.cancelTimer(idleTimer);
             idleTimer = -1;

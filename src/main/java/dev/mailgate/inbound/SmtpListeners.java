@@ -8,6 +8,12 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+import io.netty.buffer.Unpooled;
+import dev.mailgate.policy.ConnectionGate;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -38,10 +44,12 @@ public class SmtpListeners {
     private final Vertx vertx;
     private final MailgateConfig config;
     private final SmtpBackend backend;
+    private final ConnectionGate gate;
     private final Map<Door, Integer> boundPorts = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
 
-    public SmtpListeners(Vertx vertx, MailgateConfig config, SmtpBackend backend) {
+    public SmtpListeners(Vertx vertx, MailgateConfig config, SmtpBackend backend, ConnectionGate gate) {
+        this.gate = gate;
         this.vertx = vertx;
         this.config = config;
         this.backend = backend;
@@ -97,7 +105,9 @@ public class SmtpListeners {
         NetServerOptions options = new NetServerOptions()
                 .setHost(config.smtp().bind())
                 .setPort(port)
-                .setSsl(door == Door.SUBMISSIONS)
+                // With PROXY protocol the header comes before the TLS ClientHello: 465 then reads it in
+                // plaintext and upgrades the socket itself (see accept).
+                .setSsl(door == Door.SUBMISSIONS && !gate.proxyProtocol())
                 .setKeyCertOptions(keyCert)
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setTcpNoDelay(true);
@@ -129,6 +139,119 @@ public class SmtpListeners {
                 .setKeyPath(config.tls().key().get().toString());
     }
 
+    /**
+     * A new socket: with PROXY protocol, the proxy must be trusted and its header is read first (on 465
+     * the TLS handshake follows it); then the real client address passes the allow/deny lists, the
+     * connection limits and the brute-force lockout before the session starts. Runs on the listener's
+     * event loop; database answers are brought back to it.
+     */
+    private void accept(Door door, NetSocket socket, SessionSettings settings) {
+        Context loop = vertx.getOrCreateContext();
+        String peer = socket.remoteAddress().hostAddress();
+        backend.sessionOpened(door);
+        if (!gate.proxyProtocol()) {
+            TlsInfo tls = door == Door.SUBMISSIONS ? SmtpConnection.tlsInfo(socket) : null;
+            admit(loop, door, socket, settings, peer, tls, null);
+            return;
+        }
+        if (!gate.trustedProxy(peer)) {
+            refuse(door, socket, peer, "proxy-untrusted", "peer " + peer + " is not in mailgate.smtp.trusted-proxies",
+                    door == Door.SUBMISSION ? "554 5.7.1 " + hostname() + " PROXY protocol not accepted from " + peer + "\r\n" : null);
+            return;
+        }
+        Buffer received = Buffer.buffer();
+        long timer = vertx.setTimer(config.smtp().proxyTimeout().toMillis(), id -> {
+            refuse(door, socket, peer, "proxy-timeout", "no PROXY header within " + config.smtp().proxyTimeout(), null);
+        });
+        socket.closeHandler(v -> vertx.cancelTimer(timer));
+        socket.handler(chunk -> {
+            received.appendBuffer(chunk);
+            byte[] bytes = received.getBytes();
+            ProxyHeader.Result result = ProxyHeader.parse(bytes, bytes.length);
+            if (result instanceof ProxyHeader.NeedMore) {
+                return;
+            }
+            vertx.cancelTimer(timer);
+            socket.pause();
+            socket.handler(null);
+            if (result instanceof ProxyHeader.Invalid invalid) {
+                refuse(door, socket, peer, "proxy-invalid", invalid.reason(),
+                        door == Door.SUBMISSION ? "554 5.7.1 " + hostname() + " Invalid PROXY protocol header\r\n" : null);
+                return;
+            }
+            ProxyHeader.Parsed header = (ProxyHeader.Parsed) result;
+            String client = header.sourceAddress() == null ? peer : header.sourceAddress();
+            Buffer early = Buffer.buffer(bytes).slice(header.length(), bytes.length);
+            backend.record("smtp.proxy", null, client, door, "proxy=" + peer + " version=" + header.version()
+                    + " client=" + client + ":" + header.sourcePort());
+            if (door == Door.SUBMISSION) {
+                admit(loop, door, socket, settings, client, null, early.length() == 0 ? null : early.copy());
+                return;
+            }
+            socket.upgradeToSsl().onComplete(done -> {
+                if (done.failed()) {
+                    backend.record("tls.failed", null, client, door, String.valueOf(done.cause().getMessage()));
+                    socket.close();
+                    return;
+                }
+                admit(loop, door, socket, settings, client, SmtpConnection.tlsInfo(socket), null);
+            });
+            if (early.length() > 0) {
+                // Bytes after the header are the start of the TLS handshake: hand them to the TLS handler
+                // that upgradeToSsl just put at the front of the pipeline.
+                ((NetSocketInternal) socket).channelHandlerContext().pipeline()
+                        .fireChannelRead(Unpooled.copiedBuffer(early.getBytes()));
+            }
+            socket.resume();
+        });
+    }
+
+    private void admit(Context loop, Door door, NetSocket socket, SessionSettings settings, String client, TlsInfo tls,
+            Buffer early) {
+        ConnectionGate.Admission admission = gate.admit(client, hostname());
+        if (admission instanceof ConnectionGate.Refused refused) {
+            refuse(door, socket, client, refused.reason().startsWith("denied") ? "denied" : "too-many-connections",
+                    refused.reason(), refused.reply());
+            return;
+        }
+        ConnectionGate.Ticket ticket = ((ConnectionGate.Admitted) admission).ticket();
+        socket.pause();
+        socket.closeHandler(v -> ticket.release());
+        backend.guard().addressLockedUntil(client).subscribe().with(until -> loop.runOnContext(x -> {
+            if (until != null) {
+                ticket.release();
+                refuse(door, socket, client, "locked-out", "locked out until " + until,
+                        "421 4.7.0 " + hostname() + " Too many authentication failures from " + client + ", try again later\r\n");
+                return;
+            }
+            SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID);
+            if (tls != null) {
+                backend.tlsEstablished(door, tls);
+                context = context.withTls(tls);
+            }
+            Duration idle = config.smtp().idleTimeout();
+            new SmtpConnection(socket, new SmtpSession(settings, context), backend, vertx, door, client, idle)
+                    .whenClosed(ticket::release)
+                    .start(early);
+            socket.resume();
+        }));
+    }
+
+    private void refuse(Door door, NetSocket socket, String client, String reason, String detail, String reply) {
+        backend.connectionRefused(door, reason);
+        backend.record("smtp.connection.refused", null, client, door, "reason=" + reason + " " + detail
+                + (reply == null ? " (closed silently)" : " reply=" + reply.trim()));
+        if (reply != null) {
+            socket.write(reply).onComplete(x -> socket.close());
+        } else {
+            socket.close();
+        }
+    }
+
+    private String hostname() {
+        return config.smtp().effectiveHostname();
+    }
+
     /** One server instance on one event loop. */
     private final class Listener extends AbstractVerticle {
         private final Door door;
@@ -146,18 +269,7 @@ public class SmtpListeners {
 
         @Override
         public void start(Promise<Void> started) {
-            server = vertx.createNetServer(options).connectHandler(socket -> {
-                String client = socket.remoteAddress().hostAddress();
-                backend.sessionOpened(door);
-                SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID);
-                if (door == Door.SUBMISSIONS) {
-                    TlsInfo tls = SmtpConnection.tlsInfo(socket);
-                    backend.tlsEstablished(door, tls);
-                    context = context.withTls(tls);
-                }
-                Duration idle = config.smtp().idleTimeout();
-                new SmtpConnection(socket, new SmtpSession(settings, context), backend, vertx, door, client, idle).start();
-            });
+            server = vertx.createNetServer(options).connectHandler(socket -> accept(door, socket, settings));
             server.listen().onSuccess(s -> {
                 actualPort[0] = s.actualPort();
                 started.complete();

@@ -1,6 +1,12 @@
 package dev.mailgate.submission;
 
+import dev.mailgate.audit.AuditEvent;
+import dev.mailgate.audit.AuditLog;
 import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.policy.ContentPolicy;
+import dev.mailgate.policy.SendingLimiter;
+import dev.mailgate.policy.SpamFilter;
+import java.time.Instant;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,11 +28,20 @@ public class SubmissionService {
     private static final Logger LOG = Logger.getLogger(SubmissionService.class);
 
     private final MessageStore store;
+    private final ContentPolicy contentPolicy;
+    private final SpamFilter spamFilter;
+    private final SendingLimiter limiter;
+    private final AuditLog audit;
     private final MeterRegistry metrics;
     private final String hostname;
     private final Clock clock = Clock.systemUTC();
 
-    public SubmissionService(MessageStore store, MeterRegistry metrics, MailgateConfig config) {
+    public SubmissionService(MessageStore store, MeterRegistry metrics, MailgateConfig config, ContentPolicy contentPolicy,
+            SpamFilter spamFilter, SendingLimiter limiter, AuditLog audit) {
+        this.contentPolicy = contentPolicy;
+        this.spamFilter = spamFilter;
+        this.limiter = limiter;
+        this.audit = audit;
         this.store = store;
         this.metrics = metrics;
         this.hostname = config.smtp().effectiveHostname();
@@ -38,7 +53,37 @@ public class SubmissionService {
         if (refusal.isPresent()) {
             return Uni.createFrom().item(refused(submission, refusal.get()));
         }
-        byte[] raw = submission.message();
+        // Policy, cheapest first: content rules, then rspamd, then the sending limits (so refused content
+        // does not use up the quota), then the commit.
+        ContentPolicy.Verdict content = contentPolicy.check(headers, submission.message());
+        content.warnings().forEach(w -> policyAudit(submission, "policy.warning", w));
+        if (content.refusal().isPresent()) {
+            policyAudit(submission, "policy.refused", content.refusal().get().smtpReply());
+            return Uni.createFrom().item(refused(submission, content.refusal().get()));
+        }
+        return spamFilter.check(submission, headers).chain(spam -> {
+            if (spam.refusal().isPresent()) {
+                return Uni.createFrom().item(refused(submission, spam.refusal().get()));
+            }
+            return limiter.acquire(submission.identity(), submission.envelope().recipients().size())
+                    .chain(limited -> {
+                        if (limited.isPresent()) {
+                            policyAudit(submission, "limit.exceeded", limited.get().smtpReply());
+                            return Uni.createFrom().item(refused(submission, limited.get()));
+                        }
+                        byte[] raw = spam.addHeaders().isEmpty() ? submission.message()
+                                : insertHeader(submission.message(), 0, spam.addHeaders());
+                        return store(submission, raw, HeaderSection.parse(raw));
+                    });
+        });
+    }
+
+    private void policyAudit(Submission submission, String type, String detail) {
+        audit.record(new AuditEvent(Instant.now(), type, submission.identity().principal(), submission.clientAddress(),
+                submission.door().label(), submission.id(), detail));
+    }
+
+    private Uni<SubmissionOutcome> store(Submission submission, byte[] raw, HeaderSection headers) {
         Optional<String> messageId = headers.first("message-id");
         if (messageId.isEmpty()) {
             String generated = "<" + submission.id() + "@" + hostname + ">";
@@ -57,8 +102,7 @@ public class SubmissionService {
 
     private static Optional<Refusal> authorize(Submission submission, HeaderSection headers) {
         if (!submission.identity().maySend()) {
-            return Optional.of(new Refusal(550, "5.7.1", submission.identity().principal()
-                    + " is not authorized to send mail", 403, "https://mailgate.dev/problems/missing-role"));
+            return Optional.of(Refusal.missingRole(submission.identity().principal()));
         }
         if (!submission.identity().owns(submission.envelope().sender())) {
             return Optional.of(Refusal.senderNotOwned("Sender address", submission.envelope().sender()));

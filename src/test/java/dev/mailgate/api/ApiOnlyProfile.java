@@ -1,19 +1,11 @@
 package dev.mailgate.api;
 
-import dev.mailgate.auth.Identity;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Alternative;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The HTTP API alone: SMTP listeners off (no TLS certificate needed), small limits so the limit
- * tests send small bodies, and a rate limiter that refuses the principal {@code limited}.
+ * tests send small bodies, and a sending limit of one message a minute for the principal {@code limited}.
  */
 public class ApiOnlyProfile implements QuarkusTestProfile {
 
@@ -24,6 +16,7 @@ public class ApiOnlyProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("mailgate.smtp.submission-port", "-1", "mailgate.smtp.submissions-port", "-1",
+                "mailgate.limits.principal.limited.messages-per-minute", "1",
                 "mailgate.limits.max-message-size", String.valueOf(MAX_MESSAGE),
                 "mailgate.limits.recipients-per-message", String.valueOf(MAX_RECIPIENTS),
                 "mailgate.api.max-attachments-size", String.valueOf(MAX_ATTACHMENTS),
@@ -31,20 +24,4 @@ public class ApiOnlyProfile implements QuarkusTestProfile {
                 "mailgate.api.idempotency-wait", "1s");
     }
 
-    @Override
-    public Set<Class<?>> getEnabledAlternatives() {
-        return Set.of(RefuseLimited.class);
-    }
-
-    /** Stands in for the rate limiter of the policy issue: the principal "limited" must wait 42 s. */
-    @Alternative
-    @Priority(1)
-    @ApplicationScoped
-    public static class RefuseLimited implements SendRateLimit {
-        @Override
-        public Uni<Optional<Duration>> check(Identity identity, int messages) {
-            return Uni.createFrom().item(identity.principal().equals("limited")
-                    ? Optional.of(Duration.ofSeconds(42)) : Optional.empty());
-        }
-    }
 }

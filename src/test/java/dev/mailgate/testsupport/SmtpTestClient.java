@@ -38,6 +38,30 @@ public final class SmtpTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects from a chosen loopback source address (127.0.0.0/8: each test its own "client"), first
+     * writes {@code preamble} (e.g. a PROXY protocol header; may be empty), then for 465 does the TLS handshake.
+     */
+    public static SmtpTestClient from(String localAddress, int port, SSLContext tls, byte[] preamble, boolean implicitTls) {
+        try {
+            Socket s = new Socket();
+            s.bind(new java.net.InetSocketAddress(localAddress, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 20_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(preamble);
+            s.getOutputStream().flush();
+            if (!implicitTls) {
+                return new SmtpTestClient(s, tls);
+            }
+            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, "localhost", port, true);
+            ssl.setUseClientMode(true);
+            ssl.startHandshake();
+            return new SmtpTestClient(ssl, tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** TLS from the first byte, as on 465. */
     public static SmtpTestClient implicitTls(int port, SSLContext tls) {
         try {
