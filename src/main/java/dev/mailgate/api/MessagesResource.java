@@ -237,7 +237,7 @@ public class MessagesResource {
 
     private Uni<Response> submit(Identity identity, String key, Prepared prepared, HttpServerRequest http) {
         if (key == null) {
-            return limited(identity, prepared).flatMap(ignored -> commit(identity, prepared, http));
+            return commit(identity, prepared, http);
         }
         String principal = identity.principal();
         return idempotency.claim(principal, key, prepared.requestHash(), prepared.id()).flatMap(claim -> {
