@@ -146,7 +146,7 @@ final class ApiScenarios {
             }
             assertThat(statuses).as("every duplicate gets the first answer").containsOnly(202);
             assertThat(ids).hasSize(1);
-            assertThat(Db.count("SELECT count(*) FROM message WHERE raw LIKE convert_to(?, 'UTF8')",
+            assertThat(Db.count("SELECT count(*) FROM message WHERE door = 'api' AND raw LIKE convert_to(?, 'UTF8')",
                     "%" + subject + "%")).isEqualTo(1);
             assertThat(Db.count("SELECT count(*) FROM message m JOIN idempotency_key k ON k.message_id = m.id"
                     + " WHERE k.key = ?", key)).isEqualTo(1);
