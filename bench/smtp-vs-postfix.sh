@@ -28,6 +28,10 @@ sink_start
 export MAILGATE_DELIVERY_MODE=relay MAILGATE_DELIVERY_RELAY_HOST=127.0.0.1 MAILGATE_DELIVERY_RELAY_PORT=$SINK_PORT
 # one principal sends everything here: lift its per-minute limit (still counted in PostgreSQL, as in production)
 export MAILGATE_LIMITS_MESSAGES_PER_MINUTE=${MAILGATE_LIMITS_MESSAGES_PER_MINUTE:-100000000}
+# the generator opens 50 sessions from one address (workload c): above the per-address default of 20
+export MAILGATE_SMTP_MAX_CONNECTIONS_PER_ADDRESS=${MAILGATE_SMTP_MAX_CONNECTIONS_PER_ADDRESS:-200}
+# the heap a 512 MB container would give it (the JVM otherwise sizes itself from the host's RAM)
+export MAILGATE_JAVA_OPTS=${MAILGATE_JAVA_OPTS:--Xmx192m -XX:+UseSerialGC}
 (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 rm -f "$ROOT/target/demo/demo.env"
 (cd "$ROOT" && setsid ./mvnw -B -q -o org.codehaus.mojo:exec-maven-plugin:3.5.0:java > "$OUT_DIR/demo.log" 2>&1 &)

@@ -36,6 +36,11 @@ final class MailgateProcess {
     void start() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // JVM options for the app (e.g. -Xmx, as a container's memory limit would impose): MAILGATE_JAVA_OPTS
+        String javaOpts = System.getenv("MAILGATE_JAVA_OPTS");
+        if (javaOpts != null && !javaOpts.isBlank()) {
+            command.addAll(List.of(javaOpts.trim().split("\\s+")));
+        }
         properties.forEach(property -> command.add("-D" + property));
         command.add("-jar");
         command.add(jar.toString());
