@@ -62,7 +62,9 @@ public final class DemoLauncher {
                 "mailgate.smtp.submissions-port=" + SUBMISSIONS_PORT,
                 "quarkus.http.port=" + HTTP_PORT,
                 "mailgate.delivery.mode=capture",
-                "mailgate.delivery.capture-dir=" + outbox)));
+                "mailgate.delivery.capture-dir=" + outbox,
+                // a person reads the demo's log: plain text rather than production's JSON lines
+                "quarkus.log.console.json.enabled=false")));
         // One hook stops everything in order, so the app never sees its database or Keycloak vanish first.
         AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
