@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * The audit trail: every event is logged at once (category {@code mailgate.audit}) and written to
@@ -26,6 +25,7 @@ import org.jboss.logging.MDC;
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("mailgate.audit");
+    private static final org.jboss.logmanager.Logger AUDIT_LOGGER = org.jboss.logmanager.Logger.getLogger("mailgate.audit");
     private static final Duration FLUSH_EVERY = Duration.ofMillis(200);
     private static final int MAX_BATCH = 500;
 
@@ -53,26 +53,35 @@ public class AuditLog {
     }
 
     public void record(AuditEvent event) {
-        // The same fields as MDC entries, so that JSON logging (quarkus-logging-json) emits them as fields.
-        MDC.put("audit.type", event.type());
-        putIfPresent("principal", event.principal());
-        putIfPresent("client_address", event.clientAddress());
-        putIfPresent("door", event.door());
-        putIfPresent("message_id", event.messageId() == null ? null : event.messageId().toString());
-        try {
-            LOG.infof("type=%s principal=%s client=%s door=%s message=%s detail=%s", event.type(), event.principal(),
-                    event.clientAddress(), event.door(), event.messageId(), event.detail());
-        } finally {
-            for (String key : new String[] {"audit.type", "principal", "client_address", "door", "message_id"}) {
-                MDC.remove(key);
-            }
-        }
+        log(event);
         pending.add(event);
     }
 
-    private static void putIfPresent(String key, String value) {
+    /**
+     * The audit line, with its fields also attached to the log record itself, so JSON logging
+     * (quarkus-logging-json) emits them as {@code mdc} fields. Set on the record rather than through
+     * the thread's MDC, which on a Vert.x event loop does not reach the record.
+     */
+    private static void log(AuditEvent event) {
+        if (!AUDIT_LOGGER.isLoggable(java.util.logging.Level.INFO)) {
+            return;
+        }
+        String message = "type=" + event.type() + " principal=" + event.principal() + " client=" + event.clientAddress()
+                + " door=" + event.door() + " message=" + event.messageId() + " detail=" + event.detail();
+        org.jboss.logmanager.ExtLogRecord record = new org.jboss.logmanager.ExtLogRecord(java.util.logging.Level.INFO,
+                message, org.jboss.logmanager.ExtLogRecord.FormatStyle.NO_FORMAT, AuditLog.class.getName());
+        record.setLoggerName(AUDIT_LOGGER.getName());
+        record.putMdc("audit.type", event.type());
+        putIfPresent(record, "principal", event.principal());
+        putIfPresent(record, "client_address", event.clientAddress());
+        putIfPresent(record, "door", event.door());
+        putIfPresent(record, "message_id", event.messageId() == null ? null : event.messageId().toString());
+        AUDIT_LOGGER.logRaw(record);
+    }
+
+    private static void putIfPresent(org.jboss.logmanager.ExtLogRecord record, String key, String value) {
         if (value != null) {
-            MDC.put(key, value);
+            record.putMdc(key, value);
         }
     }
 
