@@ -7,19 +7,11 @@ import java.util.Optional;
  * OAUTHBEARER (RFC 7628): {@code n,a=user@example.com,^Ahost=...^Aauth=Bearer <token>^A^A}.
  * Channel binding ({@code p=}) is not supported.
  */
-final class OAuthBearerMechanism implements SaslMechanism {
+final class OAuthBearerMechanism extends OAuthMechanism {
     static final String ERROR_JSON = "{\"status\":\"invalid_token\",\"schemes\":\"bearer\",\"scope\":\"openid\"}";
 
-    @Override
-    public String name() {
-        return "OAUTHBEARER";
-    }
-
-    @Override
-    public SaslStep start(byte[] initialResponse) {
-        return initialResponse == null || initialResponse.length == 0
-                ? new SaslStep.Challenge(new byte[0])
-                : next(initialResponse);
+    OAuthBearerMechanism() {
+        super("OAUTHBEARER", ERROR_JSON);
     }
 
     @Override
@@ -45,11 +37,6 @@ final class OAuthBearerMechanism implements SaslMechanism {
             return SaslStep.malformed();
         }
         return new SaslStep.Verify(new Credential.BearerToken(token, user));
-    }
-
-    @Override
-    public SaslStep refused() {
-        return new SaslStep.Challenge(ERROR_JSON.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The {@code a=} of a GS2 header {@code n,a=user,} (saslname: =2C is ',', =3D is '='); null when malformed. */

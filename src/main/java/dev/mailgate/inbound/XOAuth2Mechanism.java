@@ -4,19 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** XOAUTH2 (Google, Microsoft): {@code user=<u>^Aauth=Bearer <token>^A^A}. */
-final class XOAuth2Mechanism implements SaslMechanism {
+final class XOAuth2Mechanism extends OAuthMechanism {
     static final String ERROR_JSON = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}";
 
-    @Override
-    public String name() {
-        return "XOAUTH2";
-    }
-
-    @Override
-    public SaslStep start(byte[] initialResponse) {
-        return initialResponse == null || initialResponse.length == 0
-                ? new SaslStep.Challenge(new byte[0])
-                : next(initialResponse);
+    XOAuth2Mechanism() {
+        super("XOAUTH2", ERROR_JSON);
     }
 
     @Override
@@ -39,8 +31,4 @@ final class XOAuth2Mechanism implements SaslMechanism {
                 user == null || user.isEmpty() ? Optional.empty() : Optional.of(user)));
     }
 
-    @Override
-    public SaslStep refused() {
-        return new SaslStep.Challenge(ERROR_JSON.getBytes(StandardCharsets.UTF_8));
-    }
 }
