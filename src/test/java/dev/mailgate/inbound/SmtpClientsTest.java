@@ -14,7 +14,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,9 +174,5 @@ class SmtpClientsTest {
 
     private int port(Door door) {
         return listeners.boundPorts().get(door);
-    }
-
-    static String readAll(Process p) throws IOException {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }
