@@ -81,7 +81,7 @@ public class DeliveryService {
 
     /** As {@link #newIndependentEngine(Pool, String)} with its own number of concurrent deliveries (benchmarks). */
     public DeliveryEngine newIndependentEngine(Pool otherPool, String workerId, int workers) {
-        DeliveryEngine e = newEngine(new MessageStore(sessions, otherPool, vertx), new DeliveryLedger(otherPool), workerId,
+        DeliveryEngine e = newEngine(new MessageStore(sessions, otherPool, vertx, store.limiter()), new DeliveryLedger(otherPool), workerId,
                 workers);
         engines.add(e);
         return e;

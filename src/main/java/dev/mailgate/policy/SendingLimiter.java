@@ -5,41 +5,46 @@ import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.submission.Refusal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * Per-principal sending limits, for SMTP and the API together and for every instance on the same
- * database: messages and recipients per minute, hour and day in fixed windows. One transaction
- * increments every applicable counter with {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE used + n <= limit
- * RETURNING}; PostgreSQL's row lock on the counter serialises concurrent instances, so a limit holds exactly.
- * A counter that would go over returns no row: the transaction rolls back (nothing counted) and the
- * submission is refused with {@code 451 4.7.1} / HTTP 429 and the seconds until that window ends.
- * Limits come from {@code mailgate.limits.*}, overridden per principal by
- * {@code mailgate.limits.principal."<name>".*}. If the database cannot be asked the message is let
- * through (the store will answer for the database anyway).
+ * database: messages and recipients per minute, hour and day in fixed windows, counted in
+ * {@code policy_rate_counter}. The limiter works inside the transaction that stores the messages
+ * ({@link dev.mailgate.queue.MessageStore}): it locks the counters a group of messages needs (in a fixed
+ * order, so instances never deadlock each other), admits the messages in order while they fit, adds what
+ * it admitted, and the same COMMIT makes counts and messages durable together. PostgreSQL's row locks
+ * serialise concurrent groups and instances, so a limit holds exactly; a refused message counts nothing.
+ * A refusal is {@code 451 4.7.1} / HTTP 429 with the seconds until that window ends. Limits come from
+ * {@code mailgate.limits.*}, overridden per principal by {@code mailgate.limits.principal."<name>".*} and
+ * by the token's limits claim.
  */
 @ApplicationScoped
 public class SendingLimiter {
 
-    private static final Logger LOG = Logger.getLogger(SendingLimiter.class);
-
-    private static final String INCREMENT = "INSERT INTO policy_rate_counter AS c (principal, kind, window_start, used)"
-            + " SELECT $1, $2, to_timestamp(floor(extract(epoch FROM now()) / $3::float8) * $3::float8), $4::int"
-            + " WHERE $4::int <= $5::int"
-            + " ON CONFLICT (principal, kind, window_start) DO UPDATE SET used = c.used + EXCLUDED.used"
-            + " WHERE c.used + EXCLUDED.used <= $5::int"
+    /** Creates the counter if missing and locks it; {@code now()} is the transaction's, one window for the group. */
+    private static final String LOCK = "INSERT INTO policy_rate_counter AS c (principal, kind, window_start, used)"
+            + " VALUES ($1, $2, to_timestamp(floor(extract(epoch FROM now()) / $3::float8) * $3::float8), 0)"
+            + " ON CONFLICT (principal, kind, window_start) DO UPDATE SET used = c.used"
             + " RETURNING used";
+
+    private static final String ADD = "UPDATE policy_rate_counter SET used = used + $4"
+            + " WHERE principal = $1 AND kind = $2"
+            + " AND window_start = to_timestamp(floor(extract(epoch FROM now()) / $3::float8) * $3::float8)";
 
     /** One limit: {@code limit} of {@code what} (messages or recipients) per {@code window}. */
     public record Window(String what, Duration window, int limit) {
@@ -48,63 +53,96 @@ public class SendingLimiter {
         }
     }
 
-    private static final class OverLimit extends RuntimeException {
-        final Window window;
+    /** What one message would use: its principal's applicable windows and its recipient count. */
+    public record Charge(String principal, int recipients, List<Window> windows) {
+        public static final Charge NONE = new Charge("", 0, List.of());
 
-        OverLimit(Window window) {
-            super(null, null, false, false);
-            this.window = window;
+        public Charge {
+            windows = List.copyOf(windows);
+        }
+
+        int amount(Window w) {
+            return w.what().equals("recipients") ? recipients : 1;
         }
     }
 
-    private final Pool pool;
+    private record Counter(String principal, Window window) {
+        Counter {
+            Objects.requireNonNull(principal);
+        }
+    }
+
+    private static final Comparator<Counter> LOCK_ORDER = Comparator.comparing(Counter::principal)
+            .thenComparing(c -> c.window().kind());
+
     private final Function<Identity, List<Window>> windows;
     private final MeterRegistry metrics;
 
     @Inject
-    public SendingLimiter(Pool pool, MailgateConfig config, MeterRegistry metrics) {
-        this(pool, identity -> windows(config.limits(), identity), metrics);
+    public SendingLimiter(MailgateConfig config, MeterRegistry metrics) {
+        this(identity -> windows(config.limits(), identity), metrics);
     }
 
-    public SendingLimiter(Pool pool, Function<Identity, List<Window>> windows, MeterRegistry metrics) {
-        this.pool = pool;
+    public SendingLimiter(Function<Identity, List<Window>> windows, MeterRegistry metrics) {
         this.windows = windows;
         this.metrics = metrics;
     }
 
-    /** Counts one message with {@code recipients} recipients for the identity's principal, or refuses it. */
-    public Uni<Optional<Refusal>> acquire(Identity identity, int recipients) {
-        String principal = identity.principal();
-        List<Window> applicable = windows.apply(identity);
-        if (applicable.isEmpty()) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return pool.withTransaction(connection -> increment(connection, principal, recipients, applicable, 0))
-                .map(x -> Optional.<Refusal>empty())
-                .onFailure(OverLimit.class).recoverWithItem(failure -> {
-                    Window w = ((OverLimit) failure).window;
-                    metrics.counter("mailgate.limits.hits", "what", w.what(), "window", w.window().toString()).increment();
-                    long windowMillis = w.window().toMillis();
-                    long retry = Math.max(1, (windowMillis - System.currentTimeMillis() % windowMillis + 999) / 1000);
-                    return Optional.of(Refusal.rateLimited(w.limit() + " " + w.what() + " per " + describe(w.window()), retry));
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("sending limit check for %s failed, letting the message through: %s", principal,
-                            failure.getMessage());
-                    return Optional.empty();
-                });
+    /** The charge for one message of {@code recipients} recipients sent by this identity. */
+    public Charge charge(Identity identity, int recipients) {
+        return new Charge(identity.principal(), recipients, windows.apply(identity));
     }
 
-    private Uni<Void> increment(SqlConnection connection, String principal, int recipients, List<Window> list, int i) {
-        if (i == list.size()) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Inside the caller's transaction: admits the charges in order while every window they touch still
+     * has room, counts the admitted ones, and answers, per charge, nothing (admitted) or its refusal.
+     */
+    public Uni<List<Optional<Refusal>>> admit(SqlConnection transaction, List<Charge> charges) {
+        TreeMap<Counter, Integer> used = new TreeMap<>(LOCK_ORDER);
+        for (Charge charge : charges) {
+            charge.windows().forEach(w -> used.put(new Counter(charge.principal(), w), 0));
         }
-        Window w = list.get(i);
-        int n = w.what().equals("recipients") ? recipients : 1;
-        return connection.preparedQuery(INCREMENT)
-                .execute(Tuple.of(principal, w.kind(), (double) w.window().toSeconds(), n, w.limit()))
-                .chain(rows -> rows.size() == 0 ? Uni.createFrom().failure(new OverLimit(w))
-                        : increment(connection, principal, recipients, list, i + 1));
+        if (used.isEmpty()) {
+            return Uni.createFrom().item(charges.stream().map(c -> Optional.<Refusal>empty()).toList());
+        }
+        List<Counter> counters = new ArrayList<>(used.keySet());
+        List<Tuple> lock = counters.stream().map(c -> Tuple.of(c.principal(), c.window().kind(),
+                (double) c.window().window().toSeconds())).toList();
+        return transaction.preparedQuery(LOCK).executeBatch(lock).chain(rows -> {
+            RowSet<Row> result = rows;
+            for (Counter counter : counters) {
+                used.put(counter, result.iterator().next().getInteger("used"));
+                result = result.next();
+            }
+            Map<Counter, Integer> added = new TreeMap<>(LOCK_ORDER);
+            List<Optional<Refusal>> answers = new ArrayList<>();
+            for (Charge charge : charges) {
+                Optional<Window> full = charge.windows().stream()
+                        .filter(w -> used.get(new Counter(charge.principal(), w)) + charge.amount(w) > w.limit())
+                        .findFirst();
+                answers.add(full.map(this::refusal));
+                if (full.isEmpty()) {
+                    for (Window w : charge.windows()) {
+                        Counter counter = new Counter(charge.principal(), w);
+                        used.merge(counter, charge.amount(w), Integer::sum);
+                        added.merge(counter, charge.amount(w), Integer::sum);
+                    }
+                }
+            }
+            List<Tuple> add = added.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> Tuple.of(e.getKey().principal(), e.getKey().window().kind(),
+                            (double) e.getKey().window().window().toSeconds(), e.getValue()))
+                    .toList();
+            Uni<?> counted = add.isEmpty() ? Uni.createFrom().voidItem() : transaction.preparedQuery(ADD).executeBatch(add);
+            return counted.replaceWith(answers);
+        });
+    }
+
+    private Refusal refusal(Window w) {
+        metrics.counter("mailgate.limits.hits", "what", w.what(), "window", w.window().toString()).increment();
+        long windowMillis = w.window().toMillis();
+        long retry = Math.max(1, (windowMillis - System.currentTimeMillis() % windowMillis + 999) / 1000);
+        return Refusal.rateLimited(w.limit() + " " + w.what() + " per " + describe(w.window()), retry);
     }
 
     private static String describe(Duration window) {

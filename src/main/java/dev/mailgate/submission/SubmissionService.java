@@ -53,8 +53,8 @@ public class SubmissionService {
         if (refusal.isPresent()) {
             return Uni.createFrom().item(refused(submission, refusal.get()));
         }
-        // Policy, cheapest first: content rules, then rspamd, then the sending limits (so refused content
-        // does not use up the quota), then the commit.
+        // Policy, cheapest first: content rules, then rspamd, then the sending limits, counted in the
+        // transaction that stores the message (so refused content never uses up the quota).
         ContentPolicy.Verdict content = contentPolicy.check(headers, submission.message());
         content.warnings().forEach(w -> policyAudit(submission, "policy.warning", w));
         if (content.refusal().isPresent()) {
@@ -65,16 +65,9 @@ public class SubmissionService {
             if (spam.refusal().isPresent()) {
                 return Uni.createFrom().item(refused(submission, spam.refusal().get()));
             }
-            return limiter.acquire(submission.identity(), submission.envelope().recipients().size())
-                    .chain(limited -> {
-                        if (limited.isPresent()) {
-                            policyAudit(submission, "limit.exceeded", limited.get().smtpReply());
-                            return Uni.createFrom().item(refused(submission, limited.get()));
-                        }
-                        byte[] raw = spam.addHeaders().isEmpty() ? submission.message()
-                                : insertHeader(submission.message(), 0, spam.addHeaders());
-                        return store(submission, raw, HeaderSection.parse(raw));
-                    });
+            byte[] raw = spam.addHeaders().isEmpty() ? submission.message()
+                    : insertHeader(submission.message(), 0, spam.addHeaders());
+            return store(submission, raw, HeaderSection.parse(raw));
         });
     }
 
@@ -92,8 +85,14 @@ public class SubmissionService {
         }
         NewMessage message = new NewMessage(submission.id(), clock.instant(), submission.identity().principal(),
                 submission.clientAddress(), submission.door(), submission.envelope(), raw, messageId);
-        return store.store(message)
-                .map(stored -> (SubmissionOutcome) accepted(submission))
+        return store.store(message, limiter.charge(submission.identity(), submission.envelope().recipients().size()))
+                .map(limited -> {
+                    if (limited.isPresent()) {
+                        policyAudit(submission, "limit.exceeded", limited.get().smtpReply());
+                        return refused(submission, limited.get());
+                    }
+                    return accepted(submission);
+                })
                 .onFailure().recoverWithItem(failure -> {
                     LOG.errorf(failure, "could not store message %s", submission.id());
                     return refused(submission, Refusal.storeUnavailable());

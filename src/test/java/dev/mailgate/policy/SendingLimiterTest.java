@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two "instances" of the limiter — each with its own Vert.x and its own connection pool, as two
+ * The limiter works inside the caller's transaction; here each call is its own transaction, as a
+ * group of one. Two "instances" of the limiter — each with its own Vert.x and its own connection pool, as two
  * mailgate processes would have — share one PostgreSQL. (Quarkus boots once so that Flyway has
  * created the tables; the limiters under test are built by hand.)
  */
@@ -40,8 +41,8 @@ class SendingLimiterTest {
         Pool poolB = pool(vertxB);
         try {
             List<SendingLimiter.Window> perMinute = List.of(new SendingLimiter.Window("messages", Duration.ofMinutes(1), 100));
-            SendingLimiter a = new SendingLimiter(poolA, p -> perMinute, new SimpleMeterRegistry());
-            SendingLimiter b = new SendingLimiter(poolB, p -> perMinute, new SimpleMeterRegistry());
+            SendingLimiter a = new SendingLimiter(p -> perMinute, new SimpleMeterRegistry());
+            SendingLimiter b = new SendingLimiter(p -> perMinute, new SimpleMeterRegistry());
             // stay inside one minute window: start right after a minute boundary if we are close to the next one
             long intoMinute = System.currentTimeMillis() % 60_000;
             if (intoMinute > 45_000) {
@@ -52,7 +53,7 @@ class SendingLimiterTest {
             List<Uni<Optional<Refusal>>> attempts = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 SendingLimiter limiter = i % 2 == 0 ? a : b;
-                attempts.add(limiter.acquire(identity(principal), 1).invoke(r -> {
+                attempts.add(acquire(i % 2 == 0 ? poolA : poolB, limiter, principal, 1).invoke(r -> {
                     if (r.isPresent()) {
                         assertThat(r.get().smtpReply()).startsWith("451 4.7.1");
                         assertThat(r.get().httpStatus()).isEqualTo(429);
@@ -80,18 +81,60 @@ class SendingLimiterTest {
         Vertx vertx = Vertx.vertx();
         Pool pool = pool(vertx);
         try {
-            SendingLimiter limiter = new SendingLimiter(pool,
+            SendingLimiter limiter = new SendingLimiter(
                     p -> List.of(new SendingLimiter.Window("recipients", Duration.ofDays(1), 10)), new SimpleMeterRegistry());
-            assertThat(limiter.acquire(identity(principal), 6).await().indefinitely()).isEmpty();
-            Optional<Refusal> over = limiter.acquire(identity(principal), 6).await().indefinitely();
+            assertThat(acquire(pool, limiter, principal, 6).await().indefinitely()).isEmpty();
+            Optional<Refusal> over = acquire(pool, limiter, principal, 6).await().indefinitely();
             assertThat(over).isPresent();
             assertThat(over.get().text()).contains("10 recipients per day");
             // a refused attempt counts nothing: 4 more still fit
-            assertThat(limiter.acquire(identity(principal), 4).await().indefinitely()).isEmpty();
+            assertThat(acquire(pool, limiter, principal, 4).await().indefinitely()).isEmpty();
         } finally {
             pool.closeAndAwait();
             vertx.closeAndAwait();
         }
+    }
+
+    @Test
+    void oneGroupIsAdmittedInOrderWhileEveryWindowHasRoomAndACommitCountsOnlyTheAdmitted() {
+        String principal = "group-" + UUID.randomUUID();
+        String other = "group-other-" + UUID.randomUUID();
+        Vertx vertx = Vertx.vertx();
+        Pool pool = pool(vertx);
+        try {
+            SendingLimiter limiter = new SendingLimiter(p -> List.of(
+                    new SendingLimiter.Window("messages", Duration.ofHours(1), 4),
+                    new SendingLimiter.Window("recipients", Duration.ofHours(1), 6)), new SimpleMeterRegistry());
+            // recipients: 2, 3 (=5), 2 (would be 7: refused), 1 (=6), then messages are at 3 and recipients full
+            List<SendingLimiter.Charge> group = List.of(charge(limiter, principal, 2), charge(limiter, principal, 3),
+                    charge(limiter, principal, 2), charge(limiter, other, 5), charge(limiter, principal, 1),
+                    charge(limiter, principal, 1));
+            List<Optional<Refusal>> answers = pool.withTransaction(tx -> limiter.admit(tx, group)).await().indefinitely();
+            assertThat(answers).extracting(Optional::isPresent).containsExactly(false, false, true, false, false, true);
+            assertThat(answers.get(2).get().text()).contains("6 recipients per hour");
+
+            // what was counted is committed: one more message with one recipient no longer fits, and a
+            // group whose transaction rolls back counts nothing
+            assertThat(pool.withTransaction(tx -> limiter.admit(tx, List.of(charge(limiter, other, 1)))
+                    .chain(x -> Uni.createFrom().failure(new IllegalStateException("roll back"))))
+                    .onFailure().recoverWithNull().await().indefinitely()).isNull();
+            assertThat(acquire(pool, limiter, principal, 1).await().indefinitely()).isPresent();
+            assertThat(acquire(pool, limiter, other, 1).await().indefinitely()).isEmpty();
+            assertThat(acquire(pool, limiter, other, 1).await().indefinitely()).isPresent();
+        } finally {
+            pool.closeAndAwait();
+            vertx.closeAndAwait();
+        }
+    }
+
+    private static SendingLimiter.Charge charge(SendingLimiter limiter, String principal, int recipients) {
+        return limiter.charge(identity(principal), recipients);
+    }
+
+    /** One message as a group of one, in its own transaction. */
+    private static Uni<Optional<Refusal>> acquire(Pool pool, SendingLimiter limiter, String principal, int recipients) {
+        return pool.withTransaction(tx -> limiter.admit(tx, List.of(charge(limiter, principal, recipients))))
+                .map(answers -> answers.get(0));
     }
 
     @jakarta.inject.Inject
