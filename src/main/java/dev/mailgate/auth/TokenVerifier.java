@@ -10,16 +10,19 @@ import java.util.concurrent.TimeoutException;
 /**
  * Verifies a bearer token outside HTTP (SMTP AUTH) with Quarkus OIDC itself: signature against
  * the realm JWKS (refetched on an unknown kid), issuer, expiry, audience. No hand-written JWT code.
+ * A token verified before (over SMTP or HTTP) is answered from {@link VerifiedTokens}.
  */
 @ApplicationScoped
 public class TokenVerifier {
 
     private final TenantIdentityProvider oidc;
     private final IdentityMapper mapper;
+    private final VerifiedTokens verified;
 
-    public TokenVerifier(TenantIdentityProvider oidc, IdentityMapper mapper) {
+    public TokenVerifier(TenantIdentityProvider oidc, IdentityMapper mapper, VerifiedTokens verified) {
         this.oidc = oidc;
         this.mapper = mapper;
+        this.verified = verified;
     }
 
     /** The identity behind the token; fails with {@link AuthenticationRefused} or {@link AuthenticationUnavailable}. */
@@ -27,7 +30,12 @@ public class TokenVerifier {
         if (token == null || token.isBlank()) {
             return Uni.createFrom().failure(new AuthenticationRefused("empty token"));
         }
+        var known = verified.find(token);
+        if (known.isPresent()) {
+            return Uni.createFrom().item(mapper.toIdentity(known.get()));
+        }
         return Uni.createFrom().deferred(() -> oidc.authenticate(new AccessTokenCredential(token)))
+                .invoke(identity -> verified.remember(token, identity))
                 .map(mapper::toIdentity)
                 .onFailure().transform(TokenVerifier::classify);
     }

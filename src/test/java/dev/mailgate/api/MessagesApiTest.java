@@ -128,6 +128,8 @@ public class MessagesApiTest {
     @Test
     void anExpiredTokenIs401() {
         String shortLived = keycloak.clientCredentialsToken("short-lived-app");
+        // accepted while valid (and so remembered as verified), refused once it has expired
+        given().auth().oauth2(shortLived).get("/v1/whoami").then().statusCode(200);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 given().auth().oauth2(shortLived).get("/v1/messages/" + UUID.randomUUID()).then()
                         .statusCode(401).body("type", equalTo(PROBLEMS + "invalid-token")));

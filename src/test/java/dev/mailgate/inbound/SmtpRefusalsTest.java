@@ -83,6 +83,10 @@ class SmtpRefusalsTest {
     @Test
     void expiredTokenIsRefused() throws InterruptedException {
         String token = keycloak.clientCredentialsToken("short-lived-app");
+        try (SmtpTestClient smtp = secured()) {
+            // accepted while valid, and so remembered as verified: expiry must still end it
+            assertThat(smtp.authXoauth2("app@example.com", token)).startsWith("235 2.7.0");
+        }
         long exp = dev.mailgate.testsupport.JwtPayload.of(token).path("exp").asLong();
         long wait = exp * 1000 - System.currentTimeMillis() + 2_000;
         if (wait > 0) {
