@@ -16,7 +16,9 @@ import org.apache.james.mime4j.message.MessageServiceFactoryImpl;
  *       {@code DefaultAddressParser} (From:/Sender: checks) is a plain JavaCC parser and needs nothing.</li>
  *   <li>Jakarta Mail (Angus Mail) composes the API's JSON messages: jakarta.activation finds the
  *       {@code DataContentHandler} of each part by name in {@code META-INF/mailcap} (text/plain, text/html,
- *       multipart/*). Angus ships the resource configuration for its own files (mailcap, providers).</li>
+ *       multipart/*). Angus ships the resource configuration for its own files (mailcap, providers).
+ *       {@code MimeComposer} names Angus' {@code StreamProvider} in a system property, which Jakarta Mail then
+ *       instantiates by name.</li>
  * </ul>
  *
  * <p>Class literals, not names: a library that goes away breaks the compile here, not the native build.
@@ -26,6 +28,7 @@ import org.apache.james.mime4j.message.MessageServiceFactoryImpl;
         org.eclipse.angus.mail.handlers.text_plain.class,
         org.eclipse.angus.mail.handlers.text_html.class,
         org.eclipse.angus.mail.handlers.multipart_mixed.class,
+        org.eclipse.angus.mail.util.MailStreamProvider.class,
 })
 public final class NativeRegistrations {
     private NativeRegistrations() {
