@@ -100,8 +100,16 @@ public final class MxResolver {
         return new Hosts(hosts);
     }
 
-    /** A and AAAA addresses of one host (IPv4 first); empty when it has none. */
+    /**
+     * A and AAAA addresses of one host (IPv4 first); empty when it has none. An address literal (a relay
+     * host given as {@code 192.0.2.1} or {@code [2001:db8::1]}) is its own address, and {@code localhost} is
+     * the loopback (RFC 6761 §6.3): neither is a DNS question.
+     */
     public Uni<List<String>> addresses(String host) {
+        Optional<List<String>> known = withoutDns(host);
+        if (known.isPresent()) {
+            return Uni.createFrom().item(known.get());
+        }
         Uni<List<String>> v4 = withFallback(c -> c.resolveA(host)).onFailure().recoverWithItem(List.of());
         Uni<List<String>> v6 = withFallback(c -> c.resolveAAAA(host)).onFailure().recoverWithItem(List.of());
         return Uni.combine().all().unis(v4, v6).with((a, b) -> {
@@ -111,6 +119,17 @@ public final class MxResolver {
             }
             return all;
         });
+    }
+
+    static Optional<List<String>> withoutDns(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost") || h.equalsIgnoreCase("localhost.")) {
+            return Optional.of(List.of("127.0.0.1", "::1"));
+        }
+        if (SmtpConnection.isAddressLiteral(h)) {
+            return Optional.of(List.of(h));
+        }
+        return Optional.empty();
     }
 
     /** TXT records of a name (each record's strings joined); empty when there are none or the name does not exist. */

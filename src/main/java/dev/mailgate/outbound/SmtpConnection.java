@@ -74,6 +74,11 @@ public final class SmtpConnection {
         }));
     }
 
+    static boolean isAddressLiteral(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return io.netty.util.NetUtil.isValidIpV4Address(h) || io.netty.util.NetUtil.isValidIpV6Address(h);
+    }
+
     private void start() {
         RecordParser parser = RecordParser.newDelimited("\r\n", this::onLine);
         parser.maxRecordSize(MAX_LINE);
@@ -111,13 +116,19 @@ public final class SmtpConnection {
                 socket.write(Buffer.buffer(s.bytes()));
             } else if (a instanceof SmtpClientProtocol.StartTls) {
                 armTimer(); // the handshake has the same limit as a reply
-                socket.upgradeToSsl(host, ar -> {
+                io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>> upgraded = ar -> {
                     if (ar.succeeded()) {
                         handle(protocol.tlsStarted());
                     } else {
                         handle(protocol.tlsFailed(String.valueOf(ar.cause().getMessage())));
                     }
-                });
+                };
+                // SNI carries host names only (RFC 6066 §3): none for a relay given as an address literal
+                if (isAddressLiteral(host)) {
+                    socket.upgradeToSsl(upgraded);
+                } else {
+                    socket.upgradeToSsl(host, upgraded);
+                }
                 return;
             } else if (a instanceof SmtpClientProtocol.Ready) {
                 ready = true;

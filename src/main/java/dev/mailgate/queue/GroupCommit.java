@@ -70,7 +70,8 @@ public final class GroupCommit<T, R> {
         }
     }
 
-    private List<Pending<T, R>> take() {
+    /** Synchronized: between peek and poll another drainer must not take the item looked at. */
+    private synchronized List<Pending<T, R>> take() {
         List<Pending<T, R>> group = new ArrayList<>();
         long bytes = 0;
         Pending<T, R> next;
@@ -79,10 +80,7 @@ public final class GroupCommit<T, R> {
             if (!group.isEmpty() && bytes + itemBytes > maxBytes) {
                 break;
             }
-            if (waiting.poll() == null) {
-                break;
-            }
-            group.add(next);
+            group.add(waiting.poll());
             bytes += itemBytes;
         }
         return group;

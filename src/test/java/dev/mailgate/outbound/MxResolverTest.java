@@ -13,6 +13,18 @@ class MxResolverTest {
     }
 
     @Test
+    void addressLiteralsAndLocalhostAreNotDnsQuestions() {
+        assertThat(MxResolver.withoutDns("127.0.0.1")).contains(List.of("127.0.0.1"));
+        assertThat(MxResolver.withoutDns("[192.0.2.25]")).contains(List.of("192.0.2.25"));
+        assertThat(MxResolver.withoutDns("[2001:db8::1]")).contains(List.of("2001:db8::1"));
+        assertThat(MxResolver.withoutDns("::1")).contains(List.of("::1"));
+        assertThat(MxResolver.withoutDns("LocalHost")).contains(List.of("127.0.0.1", "::1"));
+        assertThat(MxResolver.withoutDns("mx.example.com")).isEmpty();
+        assertThat(MxResolver.withoutDns("256.1.1.1")).isEmpty();
+        assertThat(MxResolver.withoutDns("1.2.3.4.example")).isEmpty();
+    }
+
+    @Test
     void nullMxMeansNoMail() {
         assertThat(MxResolver.toRoute("d", List.of(mx(0, "")))).isInstanceOf(MxResolver.NullMx.class);
         assertThat(MxResolver.toRoute("d", List.of(mx(0, ".")))).isInstanceOf(MxResolver.NullMx.class);

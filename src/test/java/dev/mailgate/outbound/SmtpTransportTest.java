@@ -211,6 +211,19 @@ class SmtpTransportTest {
     }
 
     @Test
+    void aRelayHostGivenAsAnAddressIsUsedWithoutDns() throws Exception {
+        Path dir = Files.createTempDirectory("sink");
+        try (TestSmtpSink sink = new TestSmtpSink(dir)) {
+            for (String host : List.of("127.0.0.1", "[127.0.0.1]", "localhost")) {
+                SmtpTransport t = transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, true, List.of(host));
+                Attempt attempt = deliver(t, "x@d.test");
+                assertThat(attempt.results().get(0).kind()).as(host).isEqualTo(RecipientResult.Kind.DELIVERED);
+                t.close();
+            }
+        }
+    }
+
+    @Test
     void requiredTlsAgainstAServerWithoutStartTlsDefers() throws Exception {
         try (TestSmtpSink sink = new TestSmtpSink(Files.createTempDirectory("sink"), false, null, null)) {
             SmtpTransport t = transport(sink.port(), TlsPolicy.REQUIRED, null, 1.0);
