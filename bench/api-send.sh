@@ -7,7 +7,9 @@
 #   DURATION=60s CONNECTIONS=128 bench/api-send.sh
 #   MAILGATE_IDEMPOTENCY=1 bench/api-send.sh # a unique Idempotency-Key on every request
 #   DATABASE_URL=postgresql://postgres:postgres@localhost:5432/postgres bench/api-send.sh
-#                                            # afterwards compare the 202s with the committed rows (psql)
+#                                            # checks fsync and synchronous_commit are on first, and afterwards
+#                                            # compares the 202s with the committed rows (psql; ./run-demo
+#                                            # writes DATABASE_URL into target/demo/demo.env)
 #
 # Needs: wrk (Debian: apt-get update && apt-get install -y wrk), curl, and a mailgate with its Keycloak
 # (./run-demo starts both and prints the sender-app secret).
@@ -57,6 +59,10 @@ echo "warm-up: $WARMUP, $THREADS threads, $CONNECTIONS connections"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s api-send.lua "$MAILGATE_URL" >/dev/null
 
 before=""
+if [ -n "${DATABASE_URL:-}" ]; then
+  . ./durability-check.sh
+  durability_check "$DATABASE_URL"
+fi
 if [ -n "${DATABASE_URL:-}" ] && command -v psql >/dev/null; then
   before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM message WHERE door = 'api'")
 fi

@@ -38,6 +38,8 @@ rm -f "$ROOT/target/demo/demo.env"
 for _ in $(seq 1 300); do [ -s "$ROOT/target/demo/demo.env" ] && break; sleep 1; done
 [ -s "$ROOT/target/demo/demo.env" ] || { echo "mailgate did not come up"; tail -50 "$OUT_DIR/demo.log"; exit 1; }
 . "$ROOT/target/demo/demo.env"
+. "$ROOT/bench/durability-check.sh"
+durability_check "$DATABASE_URL" | tee -a "$OUT_DIR/table.md" || { pkill -TERM -f 'exec-maven-plugin:3.5.0:java'; exit 1; }
 cleanup() { pkill -TERM -f 'exec-maven-plugin:3.5.0:java' || true; }
 trap cleanup EXIT
 

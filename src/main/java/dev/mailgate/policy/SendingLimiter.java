@@ -4,11 +4,11 @@ import dev.mailgate.auth.Identity;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.submission.Refusal;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -94,21 +94,30 @@ public class SendingLimiter {
     }
 
     /**
-     * Inside the caller's transaction: admits the charges in order while every window they touch still
-     * has room, counts the admitted ones, and answers, per charge, nothing (admitted) or its refusal.
+     * Per charge, nothing (admitted) or its refusal; and the statement that counts the admitted ones,
+     * already sent on the connection: the caller's next statements and COMMIT follow it without waiting.
      */
-    public Uni<List<Optional<Refusal>>> admit(SqlConnection transaction, List<Charge> charges) {
+    public record Admission(List<Optional<Refusal>> answers, Future<?> counted) {
+    }
+
+    /**
+     * Inside the caller's transaction: locks the counters the charges touch, admits the charges in order
+     * while every window they touch still has room, and sends the statement that counts the admitted ones.
+     * Vert.x futures, not Unis, so that statements are sent as soon as they are asked for (pipelined).
+     */
+    public Future<Admission> admit(SqlConnection transaction, List<Charge> charges) {
         TreeMap<Counter, Integer> used = new TreeMap<>(LOCK_ORDER);
         for (Charge charge : charges) {
             charge.windows().forEach(w -> used.put(new Counter(charge.principal(), w), 0));
         }
         if (used.isEmpty()) {
-            return Uni.createFrom().item(charges.stream().map(c -> Optional.<Refusal>empty()).toList());
+            return Future.succeededFuture(new Admission(charges.stream().map(c -> Optional.<Refusal>empty()).toList(),
+                    Future.succeededFuture()));
         }
         List<Counter> counters = new ArrayList<>(used.keySet());
         List<Tuple> lock = counters.stream().map(c -> Tuple.of(c.principal(), c.window().kind(),
                 (double) c.window().window().toSeconds())).toList();
-        return transaction.preparedQuery(LOCK).executeBatch(lock).chain(rows -> {
+        return transaction.preparedQuery(LOCK).executeBatch(lock).map(rows -> {
             RowSet<Row> result = rows;
             for (Counter counter : counters) {
                 used.put(counter, result.iterator().next().getInteger("used"));
@@ -133,8 +142,8 @@ public class SendingLimiter {
                     .map(e -> Tuple.of(e.getKey().principal(), e.getKey().window().kind(),
                             (double) e.getKey().window().window().toSeconds(), e.getValue()))
                     .toList();
-            Uni<?> counted = add.isEmpty() ? Uni.createFrom().voidItem() : transaction.preparedQuery(ADD).executeBatch(add);
-            return counted.replaceWith(answers);
+            Future<?> counted = add.isEmpty() ? Future.succeededFuture() : transaction.preparedQuery(ADD).executeBatch(add);
+            return new Admission(answers, counted);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.mailgate.queue;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
@@ -53,19 +54,23 @@ public class DeliveryLedger {
               FROM message WHERE id = $1
             """;
 
-    private static final String UPDATE = """
-            UPDATE recipient r
-               SET state = $3, attempts = r.attempts + 1, next_attempt_at = $4, last_reply = $5,
-                   claimed_by = NULL, claimed_until = NULL, updated_at = now(),
-                   delay_notified_at = CASE WHEN $6 THEN coalesce(r.delay_notified_at, now()) ELSE r.delay_notified_at END
-              FROM (SELECT id, delay_notified_at AS before FROM recipient WHERE id = $1) o
-             WHERE r.id = o.id AND r.claimed_by = $2 AND r.state IN ('queued', 'deferred')
-            RETURNING r.id, ($6 AND o.before IS NULL) AS first_delay_notice
-            """;
-
-    private static final String ATTEMPT = """
-            INSERT INTO delivery_attempt (recipient_id, attempted_at, mx_host, remote_reply, tls, outcome, worker)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+    /**
+     * The outcome of one recipient and its attempt row in one statement: the attempt is written only
+     * if this worker still held the lease (the UPDATE returned the row).
+     */
+    private static final String RECORD = """
+            WITH o AS (SELECT id, delay_notified_at AS before FROM recipient WHERE id = $1),
+                 u AS (UPDATE recipient r
+                          SET state = $3, attempts = r.attempts + 1, next_attempt_at = $4, last_reply = $5,
+                              claimed_by = NULL, claimed_until = NULL, updated_at = now(),
+                              delay_notified_at = CASE WHEN $6 THEN coalesce(r.delay_notified_at, now())
+                                                  ELSE r.delay_notified_at END
+                         FROM o
+                        WHERE r.id = o.id AND r.claimed_by = $2 AND r.state IN ('queued', 'deferred')
+                       RETURNING r.id, ($6 AND o.before IS NULL) AS first_delay_notice),
+                 a AS (INSERT INTO delivery_attempt (recipient_id, attempted_at, mx_host, remote_reply, tls, outcome, worker)
+                       SELECT u.id, $7, $8, $5, $9, $3, $2 FROM u)
+            SELECT id, first_delay_notice FROM u
             """;
 
     private static final String INSERT_MESSAGE = """
@@ -125,47 +130,43 @@ public class DeliveryLedger {
      */
     public Uni<Integer> record(String worker, AttemptInfo attempt, List<Outcome> outcomes, Optional<Dsn> dsn,
             Optional<Dsn> delayDsn) {
-        return pool.withTransaction(conn -> recordAll(conn, worker, attempt, outcomes, 0, new int[3])
-                .flatMap(result -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    if (dsn.isPresent() && result[1] > 0) {
-                        chain = chain.chain(() -> insertDsn(conn, dsn.get()));
-                    }
-                    if (delayDsn.isPresent() && result[2] > 0) {
-                        chain = chain.chain(() -> insertDsn(conn, delayDsn.get()));
-                    }
-                    return chain.replaceWith(result[0]);
-                }));
+        List<Tuple> rows = outcomes.stream().map(o -> Tuple.tuple(java.util.Arrays.asList(o.recipient().id(), worker,
+                o.state().label(), OffsetDateTime.ofInstant(o.nextAttemptAt(), ZoneOffset.UTC), o.reply(), o.delayNotice(),
+                OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC), attempt.mxHost(), attempt.tls()))).toList();
+        if (dsn.isEmpty() && delayDsn.isEmpty()) {
+            // no notice to queue with the outcomes: each recipient's statement stands alone (one round trip)
+            return pool.preparedQuery(RECORD).executeBatch(rows).map(result -> count(result, outcomes)[0]);
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery(RECORD).executeBatch(rows).flatMap(result -> {
+            int[] counts = count(result, outcomes);
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            if (dsn.isPresent() && counts[1] > 0) {
+                chain = chain.chain(() -> insertDsn(conn, dsn.get()));
+            }
+            if (delayDsn.isPresent() && counts[2] > 0) {
+                chain = chain.chain(() -> insertDsn(conn, delayDsn.get()));
+            }
+            return chain.replaceWith(counts[0]);
+        }));
     }
 
-    /** counts: [0] rows changed, [1] failed rows changed, [2] first delay notices. */
-    private Uni<int[]> recordAll(SqlConnection conn, String worker, AttemptInfo attempt, List<Outcome> outcomes, int i,
-            int[] counts) {
-        if (i >= outcomes.size()) {
-            return Uni.createFrom().item(counts);
+    /** counts: [0] rows changed, [1] failed rows changed, [2] first delay notices (one result set per outcome). */
+    private static int[] count(RowSet<Row> result, List<Outcome> outcomes) {
+        int[] counts = new int[3];
+        RowSet<Row> rows = result;
+        for (Outcome o : outcomes) {
+            if (rows.size() > 0) {
+                counts[0]++;
+                if (o.state() == RecipientState.BOUNCED || o.state() == RecipientState.FAILED) {
+                    counts[1]++;
+                }
+                if (Boolean.TRUE.equals(rows.iterator().next().getBoolean("first_delay_notice"))) {
+                    counts[2]++;
+                }
+            }
+            rows = rows.next();
         }
-        Outcome o = outcomes.get(i);
-        OffsetDateTime next = OffsetDateTime.ofInstant(o.nextAttemptAt(), ZoneOffset.UTC);
-        return conn.preparedQuery(UPDATE)
-                .execute(Tuple.tuple(java.util.Arrays.asList(o.recipient().id(), worker, o.state().label(), next,
-                        o.reply(), o.delayNotice())))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return recordAll(conn, worker, attempt, outcomes, i + 1, counts);
-                    }
-                    counts[0]++;
-                    if (o.state() == RecipientState.BOUNCED || o.state() == RecipientState.FAILED) {
-                        counts[1]++;
-                    }
-                    if (Boolean.TRUE.equals(rows.iterator().next().getBoolean("first_delay_notice"))) {
-                        counts[2]++;
-                    }
-                    return conn.preparedQuery(ATTEMPT)
-                            .execute(Tuple.tuple(java.util.Arrays.asList(o.recipient().id(),
-                                    OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC), attempt.mxHost(), o.reply(),
-                                    attempt.tls(), o.state().label(), worker)))
-                            .flatMap(ignored -> recordAll(conn, worker, attempt, outcomes, i + 1, counts));
-                });
+        return counts;
     }
 
     private Uni<Void> insertDsn(SqlConnection conn, Dsn dsn) {

@@ -7,8 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -92,46 +94,59 @@ public class MessageStore {
         return commits.submit(new Submitted(message, charge));
     }
 
+    /**
+     * One transaction per group in three round trips: BEGIN and the counter locks go out together; the
+     * counts, all inserts go out together once the limiter has decided; then COMMIT.
+     */
     private Uni<List<Optional<Refusal>>> write(List<Submitted> group) {
-        return pool.withTransaction(tx -> limiter.admit(tx, group.stream().map(Submitted::charge).toList())
-                .call(answers -> {
-                    List<NewMessage> admitted = new ArrayList<>();
-                    for (int i = 0; i < group.size(); i++) {
-                        if (answers.get(i).isEmpty()) {
-                            admitted.add(group.get(i).message());
+        return Uni.createFrom().completionStage(() -> pool.getDelegate().getConnection().compose(conn -> {
+            Future<Transaction> tx = conn.begin();
+            return limiter.admit(conn, group.stream().map(Submitted::charge).toList())
+                    .compose(admission -> {
+                        List<NewMessage> admitted = new ArrayList<>();
+                        for (int i = 0; i < group.size(); i++) {
+                            if (admission.answers().get(i).isEmpty()) {
+                                admitted.add(group.get(i).message());
+                            }
                         }
-                    }
-                    return insert(tx, admitted);
-                }));
+                        Future<Void> inserted = insert(conn, admitted);
+                        return Future.all(tx, admission.counted(), inserted)
+                                .compose(all -> tx.result().commit())
+                                .map(committed -> admission.answers());
+                    })
+                    .onFailure(failure -> tx.onSuccess(Transaction::rollback))
+                    .eventually(() -> conn.close());
+        }).toCompletionStage());
     }
 
-    private static Uni<Void> insert(SqlConnection tx, List<NewMessage> messages) {
+    /** Sends the inserts for these messages on the connection without waiting between them. */
+    private static Future<Void> insert(SqlConnection tx, List<NewMessage> messages) {
         if (messages.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Future.succeededFuture();
         }
-        List<Tuple> rows = new ArrayList<>();
-        List<Tuple> recipients = new ArrayList<>();
-        List<Tuple> audits = new ArrayList<>();
+        List<io.vertx.sqlclient.Tuple> rows = new ArrayList<>();
+        List<io.vertx.sqlclient.Tuple> recipients = new ArrayList<>();
+        List<io.vertx.sqlclient.Tuple> audits = new ArrayList<>();
         for (NewMessage m : messages) {
             OffsetDateTime at = m.receivedAt().atOffset(ZoneOffset.UTC);
             Envelope envelope = m.envelope();
-            rows.add(Tuple.from(Arrays.asList(m.id(), at, m.principal(), m.clientAddress(), m.door().label(),
+            rows.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(m.id(), at, m.principal(), m.clientAddress(), m.door().label(),
                     envelope.sender(), (long) m.raw().length, Buffer.buffer(m.raw()), m.messageId().orElse(null),
                     envelope.body().orElse(null), envelope.smtpUtf8(), envelope.ret().orElse(null),
                     envelope.envid().orElse(null))));
             for (EnvelopeRecipient r : envelope.recipients()) {
-                recipients.add(Tuple.from(Arrays.asList(m.id(), r.address(), r.domain(), at,
+                recipients.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(m.id(), r.address(), r.domain(), at,
                         r.dsnNotify().orElse(null), r.dsnOrcpt().orElse(null))));
             }
             // the "message accepted" audit line commits with the message: one is never without the other
-            audits.add(Tuple.from(Arrays.asList(at, m.principal(), m.clientAddress(), m.door().label(), m.id(),
+            audits.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(at, m.principal(), m.clientAddress(), m.door().label(), m.id(),
                     "sender=<" + envelope.sender() + "> recipients=" + envelope.recipients().size()
                             + " size=" + m.raw().length)));
         }
-        return tx.preparedQuery(INSERT_MESSAGE).executeBatch(rows)
-                .chain(() -> tx.preparedQuery(INSERT_RECIPIENT).executeBatch(recipients))
-                .chain(() -> tx.preparedQuery(INSERT_AUDIT).executeBatch(audits))
-                .replaceWithVoid();
+        Future<?> message = tx.preparedQuery(INSERT_MESSAGE).executeBatch(rows);
+        Future<?> recipient = tx.preparedQuery(INSERT_RECIPIENT).executeBatch(recipients);
+        Future<?> audit = tx.preparedQuery(INSERT_AUDIT).executeBatch(audits);
+        return Future.all(message, recipient, audit).mapEmpty();
     }
 
     /** The message with this id, or null. */

@@ -81,7 +81,7 @@ public final class DemoLauncher {
             fail("mailgate did not become ready\n" + app.logTail());
         }
         System.out.println(DemoGuide.text(project, keycloak, tls, samples, outbox, app.logFile()));
-        writeEnvironmentFile(demo.resolve("demo.env"), keycloak, tls, app);
+        writeEnvironmentFile(demo.resolve("demo.env"), postgres, keycloak, tls, app);
         int exit = app.waitFor();
         if (stopping.get()) {
             return; // Ctrl-C: the hook stopped the app, that is no failure (and exit() here would hang the JVM)
@@ -102,10 +102,13 @@ public final class DemoLauncher {
     }
 
     /** What scripts need to drive the running demo (bench/): sourced by bash. */
-    private static void writeEnvironmentFile(Path file, KeycloakServer keycloak, TestCertificates tls, MailgateProcess app)
+    private static void writeEnvironmentFile(Path file, PostgresServer postgres, KeycloakServer keycloak,
+            TestCertificates tls, MailgateProcess app)
             throws IOException {
         Files.writeString(file, String.join("\n",
                 "KEYCLOAK_REALM_URL=" + keycloak.realmUrl(),
+                "DATABASE_URL=" + postgres.reactiveUrl().replace("postgresql://", "postgresql://" + postgres.username()
+                        + ":" + postgres.password() + "@"),
                 "SENDER_APP_SECRET=" + keycloak.secret("sender-app"),
                 "TLS_CERT=" + tls.certPath(),
                 "SUBMISSION_PORT=" + SUBMISSION_PORT,

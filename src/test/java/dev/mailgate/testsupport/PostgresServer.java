@@ -64,7 +64,10 @@ public final class PostgresServer {
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "200")
+                    // zonky's defaults are fsync off and synchronous_commit off: a COMMIT would return before
+                    // its WAL is on disk, and "250 after the commit" would promise nothing. Both on, as in production.
                     .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
