@@ -72,8 +72,10 @@ public class MessageStore {
         this.pool = pool;
         this.vertx = vertx;
         this.limiter = limiter;
-        // Groups up to 4 MB or 256 messages; 4 groups in flight leave the rest of the pool to reads and workers.
-        this.commits = new GroupCommit<>(this::write, s -> s.message().raw().length, 256, 4L << 20, 4);
+        // One group in flight, up to 256 messages or 4 MB: groups of one principal would all queue on its
+        // counter row anyway, and waiting in PostgreSQL's lock queue costs more than waiting here, where the
+        // next group just grows (measured: 1 in flight accepts a third more than 4 on the SMTP bench).
+        this.commits = new GroupCommit<>(this::write, s -> s.message().raw().length, 256, 4L << 20, 1);
     }
 
     /** The limiter whose counts commit with the messages (another store on another pool shares it). */
