@@ -31,6 +31,17 @@ final class ByteQueue {
         return start < end;
     }
 
+    /** Hands the unread octets to {@code run}, which answers how many it took. */
+    int takeRun(Run run) {
+        int taken = run.take(data, start, end);
+        start += taken;
+        return taken;
+    }
+
+    interface Run {
+        int take(byte[] data, int from, int to);
+    }
+
     byte take() {
         return data[start++];
     }

@@ -76,6 +76,23 @@ final class InputFramer {
         collector = target;
     }
 
+    /**
+     * In the middle of a DATA line, takes the octets up to (not including) the next CR or LF at once:
+     * none of them can end the message, stuff a dot or be a bare line end, so they need no state
+     * machine. Returns how many octets of {@code data[from, to)} were taken (0 when not mid-line).
+     */
+    int feedRun(byte[] data, int from, int to) {
+        if (mode != Mode.DATA || dataState != DataState.BODY) {
+            return 0;
+        }
+        int i = from;
+        while (i < to && data[i] != CR && data[i] != LF) {
+            i++;
+        }
+        collector.appendRun(data, from, i - from);
+        return i - from;
+    }
+
     Event feed(byte b) {
         switch (mode) {
             case DATA:

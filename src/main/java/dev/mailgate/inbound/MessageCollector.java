@@ -1,13 +1,14 @@
 package dev.mailgate.inbound;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * Collects the content of one message (DATA or all BDAT chunks) and judges it while it arrives:
  * size over the limit (then stops buffering, so an oversize message costs no memory),
  * bare CR or LF anywhere (SMTP smuggling: we relay with DATA later, where a bare LF could end
  * the message early at the next hop), and text lines longer than the limit.
- * The line checks run on the wire octets; the buffer gets the unstuffed content.
+ * The line checks run on the wire octets; the buffer gets the unstuffed content. Octets arrive one
+ * by one, so the buffer is a plain array (ByteArrayOutputStream locks and re-checks capacity per octet).
  */
 final class MessageCollector {
     private static final byte CR = '\r';
@@ -15,7 +16,8 @@ final class MessageCollector {
 
     private final long maxSize;
     private final int maxLine;
-    private ByteArrayOutputStream content = new ByteArrayOutputStream(8192);
+    private byte[] content = new byte[8192];
+    private int length;
     private long size;
     private boolean oversize;
     private boolean bareNewline;
@@ -57,7 +59,40 @@ final class MessageCollector {
             content = null;
             return;
         }
-        content.write(b);
+        if (length == content.length) {
+            content = Arrays.copyOf(content, (int) Math.min(Integer.MAX_VALUE - 8, 2L * content.length));
+        }
+        content[length++] = b;
+    }
+
+    /** Octets of one line with no CR or LF among them, as on the wire and as content (DATA mid-line). */
+    void appendRun(byte[] data, int offset, int count) {
+        if (count == 0) {
+            return;
+        }
+        if (previousCr) {
+            bareNewline = true;
+        }
+        previousCr = false;
+        lineLength += count;
+        if (lineLength > maxLine) {
+            lineTooLong = true;
+        }
+        size += count;
+        if (oversize) {
+            return;
+        }
+        if (size > maxSize) {
+            oversize = true;
+            content = null;
+            return;
+        }
+        if (length + count > content.length) {
+            content = Arrays.copyOf(content, (int) Math.min(Integer.MAX_VALUE - 8,
+                    Math.max(2L * content.length, (long) length + count)));
+        }
+        System.arraycopy(data, offset, content, length, count);
+        length += count;
     }
 
     /** For BDAT: the message may end after a CR whose LF never comes. */
@@ -84,6 +119,6 @@ final class MessageCollector {
     }
 
     byte[] content() {
-        return content == null ? new byte[0] : content.toByteArray();
+        return content == null ? new byte[0] : Arrays.copyOf(content, length);
     }
 }

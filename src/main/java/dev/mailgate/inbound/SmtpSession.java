@@ -191,6 +191,9 @@ public final class SmtpSession {
 
     private void pump() {
         while (!closed && waiting == Waiting.NONE && pending.hasRemaining()) {
+            if (pending.takeRun(framer::feedRun) > 0) {
+                continue; // message text in bulk; line ends and dots go through feed() below
+            }
             InputFramer.Event event = framer.feed(pending.take());
             if (event instanceof InputFramer.Line line) {
                 onLine(line);

@@ -1,7 +1,6 @@
 package dev.mailgate.outbound;
 
 import dev.mailgate.config.MailgateConfig.Delivery.TlsPolicy;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -458,23 +457,40 @@ public final class SmtpClientProtocol {
      * §4.5.2), a final CRLF if the content lacks one, then the end-of-data line.
      */
     public static byte[] dotStuff(byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + content.length / 50 + 5);
+        int dots = 0;
         boolean lineStart = true;
         for (byte b : content) {
             if (lineStart && b == '.') {
-                out.write('.');
+                dots++;
             }
-            out.write(b);
             lineStart = b == '\n';
         }
-        if (content.length > 0 && !(content.length >= 2 && content[content.length - 2] == '\r'
-                && content[content.length - 1] == '\n')) {
-            out.write('\r');
-            out.write('\n');
+        boolean endsWithCrLf = content.length >= 2 && content[content.length - 2] == '\r'
+                && content[content.length - 1] == '\n';
+        int tail = (content.length > 0 && !endsWithCrLf ? 2 : 0) + 3;
+        byte[] out = new byte[content.length + dots + tail];
+        int o = 0;
+        if (dots == 0) {
+            System.arraycopy(content, 0, out, 0, content.length); // the usual case: nothing to stuff
+            o = content.length;
+        } else {
+            lineStart = true;
+            for (byte b : content) {
+                if (lineStart && b == '.') {
+                    out[o++] = '.';
+                }
+                out[o++] = b;
+                lineStart = b == '\n';
+            }
         }
-        out.write('.');
-        out.write('\r');
-        out.write('\n');
-        return out.toByteArray();
+        if (tail == 5) {
+            out[o++] = '\r';
+            out[o++] = '\n';
+        }
+        out[o++] = '.';
+        out[o++] = '\r';
+        out[o] = '\n';
+        return out;
     }
+
 }
