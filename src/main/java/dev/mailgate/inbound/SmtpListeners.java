@@ -17,6 +17,7 @@ import dev.mailgate.policy.ConnectionGate;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -97,9 +98,12 @@ public class SmtpListeners {
         int requested = port == 0 ? -1 - door.ordinal() : port;
         int bound = deploy(door, requested, keyCert, settings, instances);
         boundPorts.put(door, bound);
-        LOG.infof("SMTP %s listening on %s:%d (%s)", door.label(), config.smtp().bind(), bound,
-                door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS");
+        LOG.infof("SMTP %s listening on %s:%d (%s, TLS by %s)", door.label(), config.smtp().bind(), bound,
+                door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS", OPENSSL ? "OpenSSL" : "JDK");
     }
+
+    /** BoringSSL when netty-tcnative is on the class path (JVM builds), else the JDK's TLS engine. */
+    private static final boolean OPENSSL = OpenSSLEngineOptions.isAvailable();
 
     private int deploy(Door door, int port, PemKeyCertOptions keyCert, SessionSettings settings, int instances) {
         NetServerOptions options = new NetServerOptions()
@@ -111,6 +115,9 @@ public class SmtpListeners {
                 .setKeyCertOptions(keyCert)
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setTcpNoDelay(true);
+        if (OPENSSL) {
+            options.setSslEngineOptions(new OpenSSLEngineOptions());
+        }
         Integer[] actual = new Integer[1];
         String id = vertx.deployVerticle(() -> new Listener(door, options, settings, actual),
                         new DeploymentOptions().setInstances(instances))

@@ -134,6 +134,25 @@ class SmtpClientsTest {
         }
     }
 
+    /** TLS 1.2 and 1.3 only, whichever engine serves TLS: an OpenSSL client that offers only 1.1 gets no session. */
+    @Test
+    void onlyTls12And13AreSpokenOn465() throws Exception {
+        assertThat(opensslHandshake("-tls1_1")).contains("alert protocol version").contains("Cipher is (NONE)")
+                .doesNotContain("220 ");
+        assertThat(opensslHandshake("-tls1_2")).contains("TLSv1.2").contains("220 ");
+        assertThat(opensslHandshake("-tls1_3")).contains("TLSv1.3").contains("220 ");
+    }
+
+    private String opensslHandshake(String protocol) throws Exception {
+        // SECLEVEL=0: let the client offer TLS 1.1 at all, so that only the server can refuse it
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port(Door.SUBMISSIONS),
+                protocol, "-cipher", "DEFAULT:@SECLEVEL=0", "-ign_eof").redirectErrorStream(true).start();
+        p.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     @Test
     void curlOverImplicitTls465WithBearerToken() throws Exception {
         assertCurlSubmits("smtps://localhost:" + port(Door.SUBMISSIONS), List.of(), "465");
