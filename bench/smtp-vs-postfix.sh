@@ -31,7 +31,7 @@ export MAILGATE_LIMITS_MESSAGES_PER_MINUTE=${MAILGATE_LIMITS_MESSAGES_PER_MINUTE
 # the generator opens 50 sessions from one address (workload c): above the per-address default of 20
 export MAILGATE_SMTP_MAX_CONNECTIONS_PER_ADDRESS=${MAILGATE_SMTP_MAX_CONNECTIONS_PER_ADDRESS:-200}
 # the heap a 512 MB container would give it (the JVM otherwise sizes itself from the host's RAM)
-export MAILGATE_JAVA_OPTS=${MAILGATE_JAVA_OPTS:--Xmx192m -XX:+UseSerialGC}
+export MAILGATE_JAVA_OPTS=${MAILGATE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
 (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 rm -f "$ROOT/target/demo/demo.env"
 (cd "$ROOT" && setsid ./mvnw -B -q -o org.codehaus.mojo:exec-maven-plugin:3.5.0:java > "$OUT_DIR/demo.log" 2>&1 &)
@@ -87,9 +87,15 @@ run() { # target workload rep
   tail -1 "$RAW" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%-8s %-24s rep%d %7.1f msgs/s ok=%d fail=%d DATA-end p50=%s p99=%s ms mailgate RSS=%d MB" % (r["target"], r["workload"], r["rep"], r["msgs_per_s"], r["accepted"], r["failed"], r.get("data_end_p50_ms"), r.get("data_end_p99_ms"), r["mailgate_rss_kb"]//1024))'
 }
 
-# warm-up: the JIT compiles the hot paths before anything is measured
-token; "$LOAD" -H 127.0.0.1 --sni localhost -p "$SUBMISSION_PORT" --mode starttls -s 1k -c 10 -m 20 -n 2000 -t 120 \
-  --auth xoauth2 --user app@example.com --token-file "$TOKEN_FILE" --cafile "$TLS_CERT" -f app@example.com -r bench@example.net > /dev/null || true
+# warm-up: the JIT compiles the hot paths before anything is measured, 20 s of each workload's shape
+# (a JVM needs about a minute of load to reach its steady speed; Postfix needs none)
+token
+for shape in "--mode starttls -p $SUBMISSION_PORT -s 1k -c 10 -m 20" "--mode starttls -p $SUBMISSION_PORT -s 100k -c 10 -m 20" \
+    "--mode implicit-tls -p $SUBMISSIONS_PORT -s 1k -c 50 -m 1"; do
+  # shellcheck disable=SC2086
+  "$LOAD" -H 127.0.0.1 --sni localhost $shape -n 100000 -t 20 \
+    --auth xoauth2 --user app@example.com --token-file "$TOKEN_FILE" --cafile "$TLS_CERT" -f app@example.com -r bench@example.net > /dev/null || true
+done
 
 sink_now() { local c; c=$(sink_count 2>/dev/null) || c=0; echo "${c:-0}"; }  # 0 before the first message
 sink_before=$(sink_now)
