@@ -50,19 +50,9 @@ final class MessageCollector {
 
     /** Adds one octet of message content. */
     void append(byte b) {
-        size++;
-        if (oversize) {
-            return;
+        if (room(1)) {
+            content[length++] = b;
         }
-        if (size > maxSize) {
-            oversize = true;
-            content = null;
-            return;
-        }
-        if (length == content.length) {
-            content = Arrays.copyOf(content, (int) Math.min(Integer.MAX_VALUE - 8, 2L * content.length));
-        }
-        content[length++] = b;
     }
 
     /** Octets of one line with no CR or LF among them, as on the wire and as content (DATA mid-line). */
@@ -78,21 +68,28 @@ final class MessageCollector {
         if (lineLength > maxLine) {
             lineTooLong = true;
         }
+        if (room(count)) {
+            System.arraycopy(data, offset, content, length, count);
+            length += count;
+        }
+    }
+
+    /** Counts {@code count} more octets; true if they are to be kept, with the buffer grown to hold them. */
+    private boolean room(int count) {
         size += count;
         if (oversize) {
-            return;
+            return false;
         }
         if (size > maxSize) {
-            oversize = true;
+            oversize = true; // stop buffering: the rest is only counted
             content = null;
-            return;
+            return false;
         }
         if (length + count > content.length) {
             content = Arrays.copyOf(content, (int) Math.min(Integer.MAX_VALUE - 8,
                     Math.max(2L * content.length, (long) length + count)));
         }
-        System.arraycopy(data, offset, content, length, count);
-        length += count;
+        return true;
     }
 
     /** For BDAT: the message may end after a CR whose LF never comes. */
