@@ -87,8 +87,8 @@ run() { # target workload rep
   tail -1 "$RAW" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%-8s %-24s rep%d %7.1f msgs/s ok=%d fail=%d DATA-end p50=%s p99=%s ms mailgate RSS=%d MB" % (r["target"], r["workload"], r["rep"], r["msgs_per_s"], r["accepted"], r["failed"], r.get("data_end_p50_ms"), r.get("data_end_p99_ms"), r["mailgate_rss_kb"]//1024))'
 }
 
-# warm-up: the JIT compiles the hot paths before anything is measured, 20 s of each workload's shape
-# (a JVM needs about a minute of load to reach its steady speed; Postfix needs none)
+# warm-up: the JIT compiles the hot paths before anything is measured, 60 s of each workload's shape
+# (measured: the JVM keeps getting faster for about a minute of each shape; Postfix needs none)
 token
 for shape in "--mode starttls -p $SUBMISSION_PORT -s 1k -c 10 -m 20" "--mode starttls -p $SUBMISSION_PORT -s 100k -c 10 -m 20" \
     "--mode implicit-tls -p $SUBMISSIONS_PORT -s 1k -c 50 -m 1"; do
