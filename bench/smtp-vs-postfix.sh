@@ -93,7 +93,7 @@ token
 for shape in "--mode starttls -p $SUBMISSION_PORT -s 1k -c 10 -m 20" "--mode starttls -p $SUBMISSION_PORT -s 100k -c 10 -m 20" \
     "--mode implicit-tls -p $SUBMISSIONS_PORT -s 1k -c 50 -m 1"; do
   # shellcheck disable=SC2086
-  "$LOAD" -H 127.0.0.1 --sni localhost $shape -n 100000 -t 20 \
+  "$LOAD" -H 127.0.0.1 --sni localhost $shape -n 1000000 -t 60 \
     --auth xoauth2 --user app@example.com --token-file "$TOKEN_FILE" --cafile "$TLS_CERT" -f app@example.com -r bench@example.net > /dev/null || true
 done
 
