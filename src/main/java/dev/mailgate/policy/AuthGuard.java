@@ -28,6 +28,8 @@ import org.jboss.logging.Logger;
  * within the window. The owner logging in from a clean address is never locked out by an attacker.</li>
  * </ul>
  * If the database cannot be asked, attempts are allowed (the credential check still runs) and logged.
+ * A "not locked" answer is trusted for one second ({@link RecentlyClear}): lockouts set by this
+ * instance apply at once, those of other instances within that second.
  */
 @ApplicationScoped
 public class AuthGuard {
@@ -53,6 +55,7 @@ public class AuthGuard {
             + " ON CONFLICT (scope, subject) DO UPDATE SET locked_until = GREATEST(policy_lockout.locked_until, EXCLUDED.locked_until)"
             + " RETURNING locked_until";
 
+    private final RecentlyClear clear = new RecentlyClear(1000, System::currentTimeMillis);
     private final Pool pool;
     private final MailgateConfig.Limits limits;
     private final AuditLog audit;
@@ -67,8 +70,18 @@ public class AuthGuard {
 
     /** Until when the address is locked out, or null. */
     public Uni<Instant> addressLockedUntil(String address) {
+        String key = "address|" + address;
+        if (clear.holds(key)) {
+            return Uni.createFrom().nullItem();
+        }
         return pool.preparedQuery(ADDRESS_LOCKED).execute(Tuple.of(address))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0).toInstant())
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        clear.remember(key);
+                        return null;
+                    }
+                    return rows.iterator().next().getOffsetDateTime(0).toInstant();
+                })
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("lockout check for %s failed, allowing: %s", address, failure.getMessage());
                     return null;
@@ -77,8 +90,18 @@ public class AuthGuard {
 
     /** Whether this address may try to authenticate as {@code user} (may be empty) now. */
     public Uni<Boolean> mayTry(String address, String user) {
+        String key = "try|" + address + "|" + (user == null ? "" : user);
+        if (clear.holds(key)) {
+            return Uni.createFrom().item(true);
+        }
         return pool.preparedQuery(MAY_TRY).execute(Tuple.of(address, user == null ? "" : user, windowSeconds()))
-                .map(rows -> !rows.iterator().next().getBoolean("locked"))
+                .map(rows -> {
+                    boolean allowed = !rows.iterator().next().getBoolean("locked");
+                    if (allowed) {
+                        clear.remember(key);
+                    }
+                    return allowed;
+                })
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("lockout check for %s failed, allowing: %s", address, failure.getMessage());
                     return true;
@@ -88,6 +111,7 @@ public class AuthGuard {
     /** Records one failed attempt; starts or extends lockouts past the thresholds (each one audited). */
     public Uni<Void> failed(String address, String user, String door) {
         String principal = user == null ? "" : user;
+        clear.forgetAll(); // before and after: no clear answer read meanwhile may outlive this failure
         return pool.withTransaction(connection -> record(connection, "address", address, address)
                 .chain(() -> principal.isEmpty() ? Uni.createFrom().voidItem()
                         : record(connection, "principal", principal, address))
@@ -106,6 +130,7 @@ public class AuthGuard {
                 .onFailure().invoke(failure -> LOG.warnf("could not record auth failure of %s: %s", address,
                         failure.getMessage()))
                 .onFailure().recoverWithNull()
+                .eventually(clear::forgetAll)
                 .replaceWithVoid();
     }
 

@@ -104,6 +104,24 @@ class AuthAndLimitsTest {
     }
 
     @Test
+    void aLockoutWrittenByAnotherInstanceAppliesHereWithinASecond() {
+        String address = "127.0.0.25";
+        try (SmtpTestClient smtp = SmtpTestClient.from(address, port(), tls(), new byte[0], false)) {
+            assertThat(smtp.reply()).startsWith("220"); // this instance now trusts "not locked" for a moment
+        }
+        // another instance locks the address out: only the shared table changes
+        Db.rows("INSERT INTO policy_lockout (scope, subject, locked_until) VALUES ('address', ?, now() + interval '5 minutes')"
+                + " RETURNING 1", address);
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            try (SmtpTestClient smtp = SmtpTestClient.from(address, port(), tls(), new byte[0], false)) {
+                assertThat(smtp.reply()).startsWith("421 4.7.0");
+            }
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3)); // 1 s of trust, plus a loaded machine
+    }
+
+    @Test
     void attemptsDuringTheLockoutExtendIt() {
         String attacker = "127.0.0.23";
         try (SmtpTestClient smtp = secured(attacker)) {
