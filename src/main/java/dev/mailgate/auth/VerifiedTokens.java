@@ -49,7 +49,7 @@ public class VerifiedTokens {
     /** The identity this exact token was verified as, if that verification still holds now. */
     public Optional<SecurityIdentity> find(String token) {
         Entry entry = entries.get(token);
-        if (entry == null || entry.validUntilMillis() <= clock.millis()) {
+        if (!valid(entry)) {
             if (entry != null) {
                 entries.remove(token, entry);
             }
@@ -62,7 +62,10 @@ public class VerifiedTokens {
 
     /** Whether this token is held and still valid (no metrics: for callers about to remember it). */
     boolean holds(String token) {
-        Entry entry = entries.get(token);
+        return valid(entries.get(token));
+    }
+
+    private boolean valid(Entry entry) {
         return entry != null && entry.validUntilMillis() > clock.millis();
     }
 

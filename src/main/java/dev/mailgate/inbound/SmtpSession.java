@@ -44,6 +44,7 @@ public final class SmtpSession {
     private final CommandRegistry commands = CommandRegistry.standard();
     private final ByteQueue pending = new ByteQueue();
     private final InputFramer framer;
+    private final ByteQueue.Run bodyRun;
     private List<SessionAction> out = new ArrayList<>();
 
     private boolean tlsActive;
@@ -64,6 +65,7 @@ public final class SmtpSession {
         this.settings = settings;
         this.context = context;
         this.framer = new InputFramer(settings.maxAuthLine());
+        this.bodyRun = framer::feedRun; // made once: pump() offers it for every run of message text
         if (settings.implicitTls()) {
             tlsActive = true;
             tlsInfo = context.tls().orElse(null);
@@ -191,7 +193,7 @@ public final class SmtpSession {
 
     private void pump() {
         while (!closed && waiting == Waiting.NONE && pending.hasRemaining()) {
-            if (pending.takeRun(framer::feedRun) > 0) {
+            if (pending.takeRun(bodyRun) > 0) {
                 continue; // message text in bulk; line ends and dots go through feed() below
             }
             InputFramer.Event event = framer.feed(pending.take());

@@ -122,7 +122,7 @@ public final class MxResolver {
     }
 
     static Optional<List<String>> withoutDns(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String h = SmtpConnection.unbracketed(host);
         if (h.equalsIgnoreCase("localhost") || h.equalsIgnoreCase("localhost.")) {
             return Optional.of(List.of("127.0.0.1", "::1"));
         }

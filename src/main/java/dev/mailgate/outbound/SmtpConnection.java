@@ -74,8 +74,13 @@ public final class SmtpConnection {
         }));
     }
 
+    /** {@code [192.0.2.1]} as {@code 192.0.2.1}; anything else as it is. */
+    static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     static boolean isAddressLiteral(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String h = unbracketed(host);
         return io.netty.util.NetUtil.isValidIpV4Address(h) || io.netty.util.NetUtil.isValidIpV6Address(h);
     }
 
