@@ -1,5 +1,6 @@
 package dev.mailgate.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -58,6 +59,12 @@ public interface MailgateConfig {
         @Min(-1)
         @Max(65535)
         int submissionsPort();
+
+        /**
+         * Heap that message content being received may hold, all sessions together (e.g. {@code 64M}); unset =
+         * a third of the maximum heap. A message that does not fit is answered 452 4.3.1 (try again later).
+         */
+        Optional<MemorySize> contentBuffer();
 
         /** A session with no input for this long is closed with 421 (RFC 5321 §4.5.3.2 wants at least 5 minutes). */
         @WithDefault("5m")

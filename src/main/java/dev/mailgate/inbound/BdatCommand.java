@@ -33,8 +33,7 @@ final class BdatCommand implements Command {
         MessageCollector target = null;
         if (refusal == null) {
             if (transaction.chunks == null) {
-                transaction.chunks = new MessageCollector(session.settings().maxMessageSize(),
-                        session.settings().maxTextLine());
+                transaction.chunks = session.newCollector();
             }
             target = transaction.chunks;
         }

@@ -69,6 +69,10 @@ final class MailCommand implements Command {
                         session.refuse("552 5.3.4 Message size exceeds fixed maximum message size");
                         return;
                     }
+                    if (!session.contentFitsNow(Long.parseLong(value))) {
+                        session.refuse(SmtpSession.INSUFFICIENT_STORAGE); // RFC 1870 §6.2: declared size, no room now
+                        return;
+                    }
                     break;
                 case "BODY":
                     String b = value == null ? "" : value.toUpperCase(Locale.ROOT);

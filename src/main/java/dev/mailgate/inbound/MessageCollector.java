@@ -1,6 +1,8 @@
 package dev.mailgate.inbound;
 
+import java.lang.ref.Cleaner;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Collects the content of one message (DATA or all BDAT chunks) and judges it while it arrives:
@@ -9,25 +11,37 @@ import java.util.Arrays;
  * the message early at the next hop), and text lines longer than the limit.
  * The line checks run on the wire octets; the buffer gets the unstuffed content. Octets arrive one
  * by one, so the buffer is a plain array (ByteArrayOutputStream locks and re-checks capacity per octet).
+ * The buffer's growth is taken from the {@link ContentBudget}; when it does not fit, buffering stops as
+ * for an oversize message and the session answers 452 4.3.1. What is taken stays taken until
+ * {@link #release()}, which the session calls once the message is stored or refused (and a cleaner calls
+ * if a collector is dropped on another path, e.g. RSET between BDAT chunks).
  */
 final class MessageCollector {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
+    private static final byte[] EMPTY = new byte[0];
+    private static final int FIRST_CAPACITY = 8192;
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final long maxSize;
     private final int maxLine;
-    private byte[] content = new byte[8192];
+    private final Held held;
+    private final Cleaner.Cleanable cleanable;
+    private byte[] content = EMPTY;
     private int length;
     private long size;
     private boolean oversize;
+    private boolean overBudget;
     private boolean bareNewline;
     private boolean lineTooLong;
     private boolean previousCr;
     private int lineLength;
 
-    MessageCollector(long maxSize, int maxLine) {
+    MessageCollector(long maxSize, int maxLine, ContentBudget budget) {
         this.maxSize = maxSize;
         this.maxLine = maxLine;
+        this.held = new Held(budget);
+        this.cleanable = CLEANER.register(this, held);
     }
 
     /** Checks one octet as it was on the wire. */
@@ -77,17 +91,23 @@ final class MessageCollector {
     /** Counts {@code count} more octets; true if they are to be kept, with the buffer grown to hold them. */
     private boolean room(int count) {
         size += count;
-        if (oversize) {
+        if (oversize || overBudget) {
             return false;
         }
         if (size > maxSize) {
             oversize = true; // stop buffering: the rest is only counted
-            content = null;
+            release();
             return false;
         }
         if (length + count > content.length) {
-            content = Arrays.copyOf(content, (int) Math.min(Integer.MAX_VALUE - 8,
-                    Math.max(2L * content.length, (long) length + count)));
+            // doubling, but never past the limit: a message of exactly the limit must not need twice the budget
+            long capacity = Math.min(maxSize, Math.max(Math.max(FIRST_CAPACITY, 2L * content.length), (long) length + count));
+            if (!held.take(capacity - content.length)) {
+                overBudget = true;
+                release();
+                return false;
+            }
+            content = Arrays.copyOf(content, (int) capacity);
         }
         return true;
     }
@@ -107,6 +127,11 @@ final class MessageCollector {
         return oversize;
     }
 
+    /** The content did not fit into the heap set aside for messages being received. */
+    boolean overBudget() {
+        return overBudget;
+    }
+
     boolean bareNewline() {
         return bareNewline;
     }
@@ -115,7 +140,48 @@ final class MessageCollector {
         return lineTooLong;
     }
 
-    byte[] content() {
-        return content == null ? new byte[0] : Arrays.copyOf(content, length);
+    /**
+     * The message as submitted: {@code prefix} (the Received header) followed by the content, in one new
+     * array. The buffer is dropped; its share of the budget is kept until {@link #release()}, as the
+     * array now stands in for it until the message is stored.
+     */
+    byte[] messageWith(byte[] prefix) {
+        byte[] message = new byte[prefix.length + length];
+        System.arraycopy(prefix, 0, message, 0, prefix.length);
+        if (content != null) {
+            System.arraycopy(content, 0, message, prefix.length, length);
+        }
+        content = EMPTY;
+        return message;
+    }
+
+    /** Gives the budget back and drops the buffer; safe to call more than once. */
+    void release() {
+        content = EMPTY;
+        length = 0;
+        cleanable.clean();
+    }
+
+    /** What this collector took from the budget; the cleaner's action, so it must not refer to the collector. */
+    private static final class Held implements Runnable {
+        private final ContentBudget budget;
+        private final AtomicLong octets = new AtomicLong();
+
+        Held(ContentBudget budget) {
+            this.budget = budget;
+        }
+
+        boolean take(long more) {
+            if (!budget.tryReserve(more)) {
+                return false;
+            }
+            octets.addAndGet(more);
+            return true;
+        }
+
+        @Override
+        public void run() {
+            budget.release(octets.getAndSet(0));
+        }
     }
 }

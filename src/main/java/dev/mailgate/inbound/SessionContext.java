@@ -14,14 +14,16 @@ import java.util.function.Supplier;
  * @param clock         time source for the Received header date
  * @param ids           supplies the message id put into the Received header and the Submit action
  * @param tls           for implicit-TLS (465) sessions: the handshake already done before {@code start()}
+ * @param budget        the heap all sessions of this instance may fill with message content
  */
-public record SessionContext(String clientAddress, Door door, Clock clock, Supplier<UUID> ids, Optional<TlsInfo> tls) {
+public record SessionContext(String clientAddress, Door door, Clock clock, Supplier<UUID> ids, Optional<TlsInfo> tls,
+        ContentBudget budget) {
 
-    public static SessionContext of(String clientAddress, Door door, Clock clock, Supplier<UUID> ids) {
-        return new SessionContext(clientAddress, door, clock, ids, Optional.empty());
+    public static SessionContext of(String clientAddress, Door door, Clock clock, Supplier<UUID> ids, ContentBudget budget) {
+        return new SessionContext(clientAddress, door, clock, ids, Optional.empty(), budget);
     }
 
     public SessionContext withTls(TlsInfo info) {
-        return new SessionContext(clientAddress, door, clock, ids, Optional.of(info));
+        return new SessionContext(clientAddress, door, clock, ids, Optional.of(info), budget);
     }
 }

@@ -173,6 +173,7 @@ final class SmtpConnection {
 
     private void onClosed() {
         closed = true;
+        session.connectionLost();
         cancelIdle();
     }
 

@@ -46,11 +46,13 @@ public class SmtpListeners {
     private final MailgateConfig config;
     private final SmtpBackend backend;
     private final ConnectionGate gate;
+    private final ContentBudget budget;
     private final Map<Door, Integer> boundPorts = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
 
-    public SmtpListeners(Vertx vertx, MailgateConfig config, SmtpBackend backend, ConnectionGate gate) {
+    public SmtpListeners(Vertx vertx, MailgateConfig config, SmtpBackend backend, ConnectionGate gate, ContentBudget budget) {
         this.gate = gate;
+        this.budget = budget;
         this.vertx = vertx;
         this.config = config;
         this.backend = backend;
@@ -231,7 +233,7 @@ public class SmtpListeners {
                         "421 4.7.0 " + hostname() + " Too many authentication failures from " + client + ", try again later\r\n");
                 return;
             }
-            SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID);
+            SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID, budget);
             if (tls != null) {
                 backend.tlsEstablished(door, tls);
                 context = context.withTls(tls);

@@ -39,6 +39,9 @@ public final class SmtpSession {
     private record Chunk(long size, boolean last, MessageCollector target, String refusal) {
     }
 
+    /** RFC 1870 §6.2 / RFC 3463: the message may fit later; the client keeps it and retries. */
+    static final String INSUFFICIENT_STORAGE = "452 4.3.1 Insufficient system storage, try again later";
+
     private final SessionSettings settings;
     private final SessionContext context;
     private final CommandRegistry commands = CommandRegistry.standard();
@@ -56,6 +59,8 @@ public final class SmtpSession {
     private AuthExchange auth;
     private Chunk chunk;
     private MessageCollector dataCollector;
+    /** The collector of the message being stored: its share of the content budget ends with the store. */
+    private MessageCollector submitting;
     private Waiting waiting = Waiting.NONE;
     private int messagesSubmitted;
     private int errors;
@@ -107,7 +112,7 @@ public final class SmtpSession {
         heloName = null;
         extended = false;
         identity = null;
-        transaction = null;
+        setTransaction(null);
         auth = null;
         chunk = null;
         pending.clear();
@@ -154,6 +159,10 @@ public final class SmtpSession {
 
     public List<SessionAction> submissionCompleted(SubmissionOutcome outcome) {
         if (closed) {
+            if (submitting != null) {
+                submitting.release();
+                submitting = null;
+            }
             return drain(); // e.g. idle timeout while the adapter was busy: nothing more to say
         }
         if (waiting != Waiting.SUBMIT) {
@@ -161,6 +170,8 @@ public final class SmtpSession {
         }
         waiting = Waiting.NONE;
         transaction = null;
+        submitting.release();
+        submitting = null;
         if (outcome instanceof SubmissionOutcome.Accepted accepted) {
             reply("250 2.0.0 OK queued as " + accepted.id());
         } else {
@@ -182,6 +193,18 @@ public final class SmtpSession {
 
     public boolean closed() {
         return closed;
+    }
+
+    /**
+     * The peer went away: the message being received is dropped and its share of the content budget
+     * given back. A message already handed to the store keeps its share until submissionCompleted.
+     */
+    public void connectionLost() {
+        if (dataCollector != null) {
+            dataCollector.release();
+            dataCollector = null;
+        }
+        setTransaction(null);
     }
 
     /** True while an Authenticate, Submit or StartTls action awaits its completion call: adapters may pause reading. */
@@ -293,6 +316,8 @@ public final class SmtpSession {
             finishMessage(done.target());
         } else if (done.target().oversize()) {
             refuse("552 5.3.4 Message size exceeds fixed maximum message size");
+        } else if (done.target().overBudget()) {
+            refuse(INSUFFICIENT_STORAGE);
         } else {
             reply("250 2.0.0 " + done.size() + " octets received");
         }
@@ -302,30 +327,29 @@ public final class SmtpSession {
     private void finishMessage(MessageCollector collector) {
         collector.endOfMessage();
         dataCollector = null;
-        if (collector.bareNewline()) {
+        // permanent faults first: a client told to retry must not come back with a message that can never pass
+        String refusal = collector.bareNewline() ? "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF"
+                : collector.oversize() ? "552 5.3.4 Message size exceeds fixed maximum message size"
+                : collector.lineTooLong() ? "554 5.6.0 Message contains a line longer than " + settings.maxTextLine() + " octets"
+                : collector.overBudget() ? INSUFFICIENT_STORAGE
+                : null;
+        if (refusal != null) {
+            collector.release();
             transaction = null;
-            refuse("550 5.6.0 Message contains bare CR or LF; lines must end with CRLF");
-        } else if (collector.oversize()) {
-            transaction = null;
-            refuse("552 5.3.4 Message size exceeds fixed maximum message size");
-        } else if (collector.lineTooLong()) {
-            transaction = null;
-            refuse("554 5.6.0 Message contains a line longer than " + settings.maxTextLine() + " octets");
+            refuse(refusal);
         } else {
-            submit(collector.content());
+            submit(collector);
         }
     }
 
-    private void submit(byte[] content) {
+    private void submit(MessageCollector collector) {
         UUID id = context.ids().get();
         Envelope envelope = new Envelope(transaction.sender, transaction.recipients, transaction.body,
                 transaction.smtpUtf8, transaction.ret, transaction.envid);
         String received = ReceivedHeader.build(heloName, context.clientAddress(), tlsInfo, identity.principal(),
                 settings.hostname(), transaction.smtpUtf8, id, transaction.recipients, ZonedDateTime.now(context.clock()));
-        byte[] header = received.getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[header.length + content.length];
-        System.arraycopy(header, 0, message, 0, header.length);
-        System.arraycopy(content, 0, message, header.length, content.length);
+        byte[] message = collector.messageWith(received.getBytes(StandardCharsets.UTF_8));
+        submitting = collector;
         messagesSubmitted++;
         waiting = Waiting.SUBMIT;
         out.add(new SessionAction.Submit(id, envelope, message, identity));
@@ -361,7 +385,11 @@ public final class SmtpSession {
         return messagesSubmitted;
     }
 
+    /** Also gives back what an unfinished BDAT message held of the content budget. */
     void setTransaction(Transaction value) {
+        if (transaction != null && transaction != value && transaction.chunks != null && transaction.chunks != submitting) {
+            transaction.chunks.release();
+        }
         transaction = value;
     }
 
@@ -369,7 +397,7 @@ public final class SmtpSession {
     void greeted(String name, boolean ehlo) {
         heloName = name;
         extended = ehlo;
-        transaction = null;
+        setTransaction(null);
     }
 
     /** TLS, then AUTH: the order of the refusals tells the client what to do next. */
@@ -398,8 +426,16 @@ public final class SmtpSession {
     }
 
     void beginData() {
-        dataCollector = new MessageCollector(settings.maxMessageSize(), settings.maxTextLine());
+        dataCollector = newCollector();
         framer.startData(dataCollector);
+    }
+
+    boolean contentFitsNow(long declaredSize) {
+        return context.budget().fitsNow(declaredSize);
+    }
+
+    MessageCollector newCollector() {
+        return new MessageCollector(settings.maxMessageSize(), settings.maxTextLine(), context.budget());
     }
 
     void beginChunk(long size, boolean last, MessageCollector target, String refusal) {

@@ -189,7 +189,8 @@ class DataTest {
     void receivedHeaderOnImplicitTlsWithIpv6Client() {
         SmtpDriver d = new SmtpDriver(SessionSettings.submissions(SmtpDriver.HOST),
                 new SessionContext("2001:db8::1", dev.mailgate.queue.Door.SUBMISSIONS, SmtpDriver.CLOCK,
-                        () -> new UUID(7, 7), java.util.Optional.of(new TlsInfo("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))));
+                        () -> new UUID(7, 7), java.util.Optional.of(new TlsInfo("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+                        SmtpDriver.PLENTY));
         d.start();
         d.send("EHLO [IPv6:2001:db8::1]\r\nAUTH PLAIN " + SmtpDriver.b64("\0alice\0s3cret") + "\r\n"
                 + "MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\nx\r\n.\r\n");

@@ -27,6 +27,8 @@ final class SmtpDriver {
     static final String CLIENT = "203.0.113.5";
     static final TlsInfo TLS = new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384");
     static final String GOOD_TOKEN = jwt("alice");
+    /** A content budget no test message comes near. */
+    static final ContentBudget PLENTY = new ContentBudget(1L << 40);
     static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-05T10:00:00Z"), ZoneOffset.UTC);
 
     static Identity alice() {
@@ -60,9 +62,15 @@ final class SmtpDriver {
     private final AtomicLong ids = new AtomicLong(1);
 
     SmtpDriver(SessionSettings settings) {
+        this(settings, PLENTY);
+    }
+
+    /** Sessions made with the same budget share it, as the sessions of one instance do. */
+    SmtpDriver(SessionSettings settings, ContentBudget budget) {
         this.session = new SmtpSession(settings, new SessionContext(CLIENT,
                 settings.implicitTls() ? Door.SUBMISSIONS : Door.SUBMISSION, CLOCK,
-                () -> new UUID(0, ids.getAndIncrement()), settings.implicitTls() ? Optional.of(TLS) : Optional.empty()));
+                () -> new UUID(0, ids.getAndIncrement()), settings.implicitTls() ? Optional.of(TLS) : Optional.empty(),
+                budget));
     }
 
     SmtpDriver(SessionSettings settings, SessionContext context) {

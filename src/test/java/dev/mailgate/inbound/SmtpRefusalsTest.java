@@ -1,6 +1,7 @@
 package dev.mailgate.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.Db;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -31,12 +33,17 @@ class SmtpRefusalsTest {
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mailgate.limits.max-message-size", "65536", "mailgate.limits.recipients-per-message", "3");
+            // room for one message of the largest size at a time
+            return Map.of("mailgate.limits.max-message-size", "65536", "mailgate.limits.recipients-per-message", "3",
+                    "mailgate.smtp.content-buffer", "96K");
         }
     }
 
     @Inject
     SmtpListeners listeners;
+
+    @Inject
+    ContentBudget budget;
 
     private final KeycloakServer keycloak = KeycloakServer.shared();
 
@@ -259,6 +266,37 @@ class SmtpRefusalsTest {
 
     private SmtpTestClient secured() {
         return SmtpTestClient.plain(port(Door.SUBMISSION), Surroundings.certificates().clientContext()).secured();
+    }
+
+    // --- heap for messages being received ------------------------------------------------------
+
+    @Test
+    void aMessageThatFindsTheContentBufferFullIs452ThenGoesThroughOnceTheOtherIsStored() throws InterruptedException {
+        String marker = UUID.randomUUID().toString();
+        StringBuilder big = new StringBuilder("From: app@example.com\r\nSubject: " + marker + "\r\n\r\n");
+        while (big.length() < 60_000) {
+            big.append("x".repeat(70)).append("\r\n");
+        }
+        try (SmtpTestClient first = authenticated(); SmtpTestClient second = authenticated()) {
+            SmtpTestClient.expect(first.command("MAIL FROM:<app@example.com>"), "250");
+            SmtpTestClient.expect(first.command("RCPT TO:<bob@example.net>"), "250");
+            SmtpTestClient.expect(first.command("DATA"), "354");
+            first.send(big.toString()); // no final dot yet: mailgate holds it
+            for (int i = 0; i < 100 && budget.reserved() < 60_000; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(budget.reserved()).isGreaterThanOrEqualTo(60_000);
+
+            assertThat(second.sendMail("app@example.com", big.toString(), "bob@example.net"))
+                    .startsWith("452 4.3.1");
+
+            first.send(".\r\n");
+            assertThat(first.reply()).startsWith("250 2.0.0");
+            assertThat(second.sendMail("app@example.com", big.toString(), "bob@example.net")).startsWith("250 2.0.0");
+        }
+        assertThat(StoredMail.countContaining(marker)).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                Db.count("SELECT count(*) FROM audit_event WHERE type = 'smtp.refused' AND detail LIKE '%452 4.3.1%'") > 0);
     }
 
     private SmtpTestClient authenticated() {
