@@ -1,5 +1,6 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.Door;
 import java.time.Clock;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.queue.Door;
 import io.quarkus.runtime.ShutdownEvent;

@@ -2,6 +2,7 @@ package dev.mailgate.outbound;
 
 import dev.mailgate.dkim.DkimKeys;
 import dev.mailgate.queue.ClaimedRecipient;
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.DeliveryLedger;
 import dev.mailgate.queue.DeliveryLedger.AttemptInfo;
 import dev.mailgate.queue.DeliveryLedger.Outcome;
@@ -43,7 +44,13 @@ public final class DeliveryEngine {
         }
     }
 
+    /** Loaded, signed and dot-stuffed: the copies of a message one delivery holds at its peak. */
+    static final int COPIES_IN_FLIGHT = 3;
+
     private record Group(UUID messageId, String domain, List<ClaimedRecipient> recipients, long claimedAtNanos) {
+        long heapNeeded() {
+            return COPIES_IN_FLIGHT * recipients.get(0).messageSize();
+        }
     }
 
     private final Vertx vertx;
@@ -57,12 +64,14 @@ public final class DeliveryEngine {
 
     private final Deque<Group> pending = new ArrayDeque<>();
     private int inFlight;
+    private final ContentBudget budget;
     private boolean polling;
     private boolean stopped;
     private long timer = -1;
 
     public DeliveryEngine(Vertx vertx, MessageStore claims, DeliveryLedger ledger, Transport transport, DkimKeys dkim,
-            Settings settings, String workerId, DeliveryMetrics metrics) {
+            Settings settings, String workerId, DeliveryMetrics metrics, ContentBudget budget) {
+        this.budget = budget;
         this.vertx = vertx;
         this.claims = claims;
         this.ledger = ledger;
@@ -149,12 +158,16 @@ public final class DeliveryEngine {
                     releaseLater(g);
                     continue;
                 }
+                if (!budget.admit(g.heapNeeded(), inFlight == 0)) {
+                    pending.addFirst(g); // a delivery that ends makes room and pumps again
+                    return;
+                }
                 inFlight++;
             }
-            deliver(g).subscribe().with(v -> done(), e -> {
+            deliver(g).subscribe().with(v -> done(g), e -> {
                 LOG.warnf(e, "delivery of %s to %s failed unexpectedly; the lease will expire and it is retried",
                         g.messageId(), g.domain());
-                done();
+                done(g);
             });
         }
     }
@@ -165,7 +178,8 @@ public final class DeliveryEngine {
                 e -> LOG.debugf("releasing leases failed (they expire anyway): %s", e));
     }
 
-    private void done() {
+    private void done(Group g) {
+        budget.release(g.heapNeeded());
         synchronized (this) {
             inFlight--;
         }

@@ -4,6 +4,7 @@ import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.config.MailgateConfig.Delivery;
 import dev.mailgate.dkim.DkimKeys;
 import dev.mailgate.queue.DeliveryLedger;
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,11 +40,12 @@ public class DeliveryService {
     private final DkimKeys dkim;
     private final DeliveryMetrics metrics;
     private final DeliveryLedger ledger;
+    private final ContentBudget budget;
     private final List<DeliveryEngine> engines = new CopyOnWriteArrayList<>();
     private long statsTimer = -1;
 
     public DeliveryService(MailgateConfig config, Vertx vertx, Pool pool, MessageStore store,
-            Mutiny.SessionFactory sessions, DkimKeys dkim, MeterRegistry registry) {
+            Mutiny.SessionFactory sessions, DkimKeys dkim, MeterRegistry registry, ContentBudget budget) {
         this.config = config;
         this.vertx = vertx;
         this.pool = pool;
@@ -51,6 +53,7 @@ public class DeliveryService {
         this.sessions = sessions;
         this.dkim = dkim;
         this.metrics = new DeliveryMetrics(registry);
+        this.budget = budget;
         this.ledger = new DeliveryLedger(pool);
     }
 
@@ -96,7 +99,7 @@ public class DeliveryService {
         String helo = d.effectiveHeloName(config.smtp());
         DeliveryEngine.Settings settings = new DeliveryEngine.Settings(workers, d.pollInterval(), d.batchSize(),
                 d.lease(), d.retryInitial(), d.retryMax(), d.maxAge(), helo, d.delayNotice());
-        return new DeliveryEngine(vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics);
+        return new DeliveryEngine(vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics, budget);
     }
 
     private Transport transport(Delivery d, String helo) {

@@ -44,9 +44,9 @@ public class MessageStore {
                        AND (claimed_until IS NULL OR claimed_until < now())
                      ORDER BY next_attempt_at
                      LIMIT $2
-                     FOR UPDATE SKIP LOCKED) due
-             WHERE r.id = due.id
-            RETURNING r.id, r.message_id, r.address, r.domain, r.attempts, r.state, r.dsn_notify, r.dsn_orcpt
+                     FOR UPDATE SKIP LOCKED) due, message m
+             WHERE r.id = due.id AND m.id = r.message_id
+            RETURNING r.id, r.message_id, r.address, r.domain, r.attempts, r.state, r.dsn_notify, r.dsn_orcpt, m.size
             """;
 
     private static final String INSERT_MESSAGE = "INSERT INTO message (id, received_at, principal, client_address,"
@@ -178,7 +178,7 @@ public class MessageStore {
                         claimed.add(new ClaimedRecipient(row.getLong("id"), row.getUUID("message_id"),
                                 row.getString("address"), row.getString("domain"), row.getInteger("attempts"),
                                 RecipientState.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT)),
-                                row.getString("dsn_notify"), row.getString("dsn_orcpt")));
+                                row.getString("dsn_notify"), row.getString("dsn_orcpt"), row.getLong("size")));
                     }
                     return claimed;
                 });

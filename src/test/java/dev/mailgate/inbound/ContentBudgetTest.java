@@ -1,5 +1,6 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.queue.ContentBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.submission.SubmissionOutcome;
@@ -120,6 +121,19 @@ class ContentBudgetTest {
         assertThat(d.send("BDAT 5 LAST\r\nend\r\n")).isEqualTo(SmtpSession.INSUFFICIENT_STORAGE + "\r\n");
         assertThat(d.submits).isEmpty();
         assertThat(budget.reserved()).isZero();
+    }
+
+    @Test
+    void workThatWaitsIsAdmittedPastTheCapacityOnlyWhenAlone() {
+        ContentBudget budget = new ContentBudget(100);
+        assertThat(budget.tryReserve(90)).isTrue(); // e.g. SMTP sessions hold most of it
+        assertThat(budget.admit(30, false)).isFalse();
+        assertThat(budget.reserved()).isEqualTo(90);
+        assertThat(budget.admit(30, true)).isTrue();
+        assertThat(budget.reserved()).isEqualTo(120);
+        assertThat(budget.tryReserve(1)).isFalse(); // and then holds the others back
+        budget.release(120);
+        assertThat(budget.admit(30, false)).isTrue();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.auth.Identity;
 import dev.mailgate.queue.Door;
 import dev.mailgate.submission.Refusal;

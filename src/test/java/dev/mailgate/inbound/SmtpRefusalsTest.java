@@ -1,5 +1,6 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.queue.ContentBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

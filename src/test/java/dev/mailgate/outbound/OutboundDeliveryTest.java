@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailgate.queue.Door;
 import dev.mailgate.queue.Envelope;
 import dev.mailgate.queue.EnvelopeRecipient;
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import dev.mailgate.queue.RecipientEntity;
@@ -63,6 +64,9 @@ class OutboundDeliveryTest {
 
     @Inject
     DeliveryService delivery;
+
+    @Inject
+    ContentBudget budget;
 
     @Inject
     io.vertx.core.Vertx vertx;
@@ -217,6 +221,22 @@ class OutboundDeliveryTest {
         Received got = receivedFor(to).get(0);
         assertThat(afterDkimHeader(got.bytes())).isEqualTo(raw);
         assertThat(Dkimpy.verify(got.bytes(), dkimRecords)).startsWith("PASS rsa.test rsa-sha256");
+    }
+
+    @Test
+    void aMessageStillGoesOutWhenSmtpSessionsHoldTheWholeContentBudgetAndGivesItsShareBack() throws Exception {
+        long held = budget.capacity();
+        assertThat(budget.admit(held, true)).isTrue(); // as if SMTP sessions filled it
+        try {
+            String to = "budget-" + tag() + "@ok.test";
+            UUID id = submit("alice@rsa.test", List.of(to), mime("alice@rsa.test", to, "no room"));
+            assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+            assertThat(receivedFor(to)).hasSize(1);
+        } finally {
+            budget.release(held);
+        }
+        // every delivery gives back what it took
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> budget.reserved() == 0);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.mailgate.inbound;
+package dev.mailgate.queue;
 
 import dev.mailgate.config.MailgateConfig;
 import io.micrometer.core.instrument.Gauge;
@@ -10,11 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * The heap that message content being received may take, all SMTP sessions of this instance together.
- * A session reserves what its buffer grows by and gives it back once the message is stored or refused.
- * A message that does not fit is read to its end without being kept and answered {@code 452 4.3.1}, so a
- * burst of large messages is told to come back later instead of driving the heap into back-to-back
- * full collections. Postfix spools to disk and never has this question; mailgate buffers in memory.
+ * The heap that message content may take in this instance: messages being received over SMTP and
+ * messages being delivered. mailgate holds a message in memory while it receives, stores or sends it
+ * (Postfix spools to disk and never has this question), so without a bound a burst of large messages
+ * drives the heap into back-to-back full collections or out of memory.
+ * <ul>
+ * <li>An SMTP session takes what its buffer grows by and gives it back once the message is stored or
+ * refused; a message that does not fit is read to its end unkept and answered {@code 452 4.3.1}.</li>
+ * <li>A delivery takes a few times the message's size (the loaded, signed and dot-stuffed copies) and
+ * waits for room, except when no delivery runs at all, so the largest message still goes out.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class ContentBudget {
@@ -29,7 +34,7 @@ public class ContentBudget {
         this(config.smtp().contentBuffer().map(MemorySize::asLongValue)
                 .orElse(Runtime.getRuntime().maxMemory() / 3));
         Gauge.builder("mailgate.smtp.content.buffered", reserved, AtomicLong::get).baseUnit("bytes")
-                .description("Octets of message content held by SMTP sessions").register(metrics);
+                .description("Octets of message content held by SMTP sessions and deliveries").register(metrics);
         long maxMessage = config.limits().maxMessageSize();
         if (capacity < maxMessage) {
             LOG.warnf("mailgate.smtp.content-buffer (%d octets) is below mailgate.limits.max-message-size (%d):"
@@ -40,7 +45,7 @@ public class ContentBudget {
         }
     }
 
-    ContentBudget(long capacity) {
+    public ContentBudget(long capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("content buffer must be positive");
         }
@@ -48,7 +53,7 @@ public class ContentBudget {
     }
 
     /** Takes {@code octets} from the budget; false (and nothing taken) if they do not fit. */
-    boolean tryReserve(long octets) {
+    public boolean tryReserve(long octets) {
         long current;
         do {
             current = reserved.get();
@@ -59,12 +64,28 @@ public class ContentBudget {
         return true;
     }
 
-    void release(long octets) {
+    /**
+     * For work that waits for room rather than being refused: takes {@code octets} if they fit, and also
+     * when nothing else of its kind is running (past the capacity then, holding others back), so the
+     * largest message still makes progress. False: wait until a running one ends.
+     */
+    public boolean admit(long octets, boolean aloneOfItsKind) {
+        if (tryReserve(octets)) {
+            return true;
+        }
+        if (aloneOfItsKind) {
+            reserved.addAndGet(octets);
+            return true;
+        }
+        return false;
+    }
+
+    public void release(long octets) {
         reserved.addAndGet(-octets);
     }
 
     /** Whether a message of this declared size (MAIL SIZE=) would fit now. */
-    boolean fitsNow(long octets) {
+    public boolean fitsNow(long octets) {
         return reserved.get() + octets <= capacity;
     }
 
