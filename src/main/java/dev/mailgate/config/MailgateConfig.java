@@ -61,8 +61,9 @@ public interface MailgateConfig {
         int submissionsPort();
 
         /**
-         * Heap that message content being received may hold, all sessions together (e.g. {@code 64M}); unset =
-         * a third of the maximum heap. A message that does not fit is answered 452 4.3.1 (try again later).
+         * Heap that message content may take, received and being delivered together (e.g. {@code 64M}); unset =
+         * a quarter of the maximum heap. Messages being received take their size, deliveries three times theirs;
+         * a message that does not fit is answered 452 4.3.1 (try again later), a delivery waits.
          */
         Optional<MemorySize> contentBuffer();
 

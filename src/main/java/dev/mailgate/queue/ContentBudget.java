@@ -32,7 +32,7 @@ public class ContentBudget {
     @Inject
     public ContentBudget(MailgateConfig config, MeterRegistry metrics) {
         this(config.smtp().contentBuffer().map(MemorySize::asLongValue)
-                .orElse(Runtime.getRuntime().maxMemory() / 3));
+                .orElse(Runtime.getRuntime().maxMemory() / 4));
         Gauge.builder("mailgate.smtp.content.buffered", reserved, AtomicLong::get).baseUnit("bytes")
                 .description("Octets of message content held by SMTP sessions and deliveries").register(metrics);
         long maxMessage = config.limits().maxMessageSize();
