@@ -30,8 +30,13 @@ export MAILGATE_DELIVERY_MODE=relay MAILGATE_DELIVERY_RELAY_HOST=127.0.0.1 MAILG
 export MAILGATE_LIMITS_MESSAGES_PER_MINUTE=${MAILGATE_LIMITS_MESSAGES_PER_MINUTE:-100000000}
 # the generator opens 50 sessions from one address (workload c): above the per-address default of 20
 export MAILGATE_SMTP_MAX_CONNECTIONS_PER_ADDRESS=${MAILGATE_SMTP_MAX_CONNECTIONS_PER_ADDRESS:-200}
-# the heap a 512 MB container would give it (the JVM otherwise sizes itself from the host's RAM)
-export MAILGATE_JAVA_OPTS=${MAILGATE_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+# the message size limit Postfix runs with here (its default message_size_limit), so both accept the same
+export MAILGATE_LIMITS_MAX_MESSAGE_SIZE=${MAILGATE_LIMITS_MAX_MESSAGE_SIZE:-10240000}
+# a small heap, as a memory-limited container would set (the JVM otherwise sizes itself from the host's
+# RAM); 96 MB leaves a quarter (the content budget) for 10 MB messages being received and delivered.
+# glibc keeps freed native memory (the JIT's arenas) unless trimmed; two arenas instead of one per thread.
+export MAILGATE_JAVA_OPTS=${MAILGATE_JAVA_OPTS:--Xmx96m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 rm -f "$ROOT/target/demo/demo.env"
 (cd "$ROOT" && setsid ./mvnw -B -q -o org.codehaus.mojo:exec-maven-plugin:3.5.0:java > "$OUT_DIR/demo.log" 2>&1 &)
