@@ -35,13 +35,15 @@ class MailgateConfigTest {
         assertThat(config.delivery().trustAll()).isFalse();
         assertThat(config.delivery().dnsServers()).isEmpty();
         assertThat(config.smtp().effectiveHostname()).isNotBlank();
+        assertThat(config.smtp().contentBuffer()).as("unset: a quarter of the heap").isEmpty();
     }
 
     @Test
     void contractValuesAreRead() {
         MailgateConfig config = load(Map.of("mailgate.smtp.submission-port", "-1", "mailgate.delivery.mode", "capture",
                 "mailgate.delivery.tls", "required", "mailgate.delivery.dns-servers", "127.0.0.1:5353,[::1]:53",
-                "mailgate.smtp.hostname", "smtp.example.com"));
+                "mailgate.smtp.hostname", "smtp.example.com", "mailgate.smtp.content-buffer", "64M"));
+        assertThat(config.smtp().contentBuffer()).hasValueSatisfying(m -> assertThat(m.asLongValue()).isEqualTo(64L << 20));
         assertThat(config.smtp().submissionPort()).isEqualTo(-1);
         assertThat(config.delivery().mode()).isEqualTo(MailgateConfig.Delivery.Mode.CAPTURE);
         assertThat(config.delivery().tls()).isEqualTo(MailgateConfig.Delivery.TlsPolicy.REQUIRED);
@@ -72,6 +74,8 @@ class MailgateConfigTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withMapping(MailgateConfig.class)
                 .withSources(new PropertiesConfigSource(new HashMap<>(values), "test", 500))
                 .withValidator((BeanValidationConfigValidator) () -> validator)
