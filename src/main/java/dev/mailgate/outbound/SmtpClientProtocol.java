@@ -458,31 +458,30 @@ public final class SmtpClientProtocol {
      */
     public static byte[] dotStuff(byte[] content) {
         int dots = 0;
-        boolean lineStart = true;
-        for (byte b : content) {
-            if (lineStart && b == '.') {
+        for (int i = 0; i < content.length; i++) {
+            if (content[i] == '.' && startsLine(content, i)) {
                 dots++;
             }
-            lineStart = b == '\n';
         }
         boolean endsWithCrLf = content.length >= 2 && content[content.length - 2] == '\r'
                 && content[content.length - 1] == '\n';
         int tail = (content.length > 0 && !endsWithCrLf ? 2 : 0) + 3;
         byte[] out = new byte[content.length + dots + tail];
+        // the text between stuffed dots is copied in runs: octet by octet it was an eighth of the
+        // CPU of relaying 100 KB messages with dotted lines
         int o = 0;
-        if (dots == 0) {
-            System.arraycopy(content, 0, out, 0, content.length); // the usual case: nothing to stuff
-            o = content.length;
-        } else {
-            lineStart = true;
-            for (byte b : content) {
-                if (lineStart && b == '.') {
-                    out[o++] = '.';
-                }
-                out[o++] = b;
-                lineStart = b == '\n';
+        int from = 0;
+        for (int i = 0; dots > 0 && i < content.length; i++) {
+            if (content[i] == '.' && startsLine(content, i)) {
+                System.arraycopy(content, from, out, o, i - from);
+                o += i - from;
+                out[o++] = '.';
+                from = i;
+                dots--;
             }
         }
+        System.arraycopy(content, from, out, o, content.length - from);
+        o += content.length - from;
         if (tail == 5) {
             out[o++] = '\r';
             out[o++] = '\n';
@@ -493,4 +492,7 @@ public final class SmtpClientProtocol {
         return out;
     }
 
+    private static boolean startsLine(byte[] content, int i) {
+        return i == 0 || content[i - 1] == '\n';
+    }
 }

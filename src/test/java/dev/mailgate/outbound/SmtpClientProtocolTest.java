@@ -145,4 +145,37 @@ class SmtpClientProtocolTest {
         assertThat(new String(SmtpClientProtocol.dotStuff(".a\r\nb\r\n..c".getBytes()), StandardCharsets.US_ASCII))
                 .isEqualTo("..a\r\nb\r\n...c\r\n.\r\n");
     }
+
+    @Test
+    void dotStuffingAgreesWithTheRuleOctetByOctetOnRandomText() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = ".\r\na".getBytes(StandardCharsets.US_ASCII);
+        for (int n = 0; n < 2000; n++) {
+            byte[] content = new byte[random.nextInt(40)];
+            for (int i = 0; i < content.length; i++) {
+                content[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            assertThat(SmtpClientProtocol.dotStuff(content)).as(new String(content, StandardCharsets.US_ASCII))
+                    .isEqualTo(stuffedOctetByOctet(content));
+        }
+    }
+
+    /** RFC 5321 §4.5.2 read literally, one octet at a time. */
+    private static byte[] stuffedOctetByOctet(byte[] content) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        boolean lineStart = true;
+        for (byte b : content) {
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            out.write(b);
+            lineStart = b == '\n';
+        }
+        int n = content.length;
+        if (n > 0 && !(n >= 2 && content[n - 2] == '\r' && content[n - 1] == '\n')) {
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
 }
