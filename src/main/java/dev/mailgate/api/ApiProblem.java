@@ -154,6 +154,12 @@ public class ApiProblem extends RuntimeException {
                 null, retryAfter);
     }
 
+    public static ApiProblem insufficientStorage() {
+        return new ApiProblem(503, "insufficient-storage", "Too many messages in memory",
+                "the messages being received and delivered fill the memory set aside for them; try again shortly",
+                null, Duration.ofSeconds(5));
+    }
+
     public static ApiProblem authenticationUnavailable() {
         return new ApiProblem(503, "authentication-unavailable", "Authentication temporarily unavailable",
                 "the identity provider cannot be reached to verify the token; try again shortly", null,

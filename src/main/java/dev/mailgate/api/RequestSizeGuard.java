@@ -2,8 +2,10 @@ package dev.mailgate.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.queue.ContentBudget;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * would answer with an empty body). Raw MIME may not exceed {@code mailgate.limits.max-message-size};
  * JSON, which carries attachments as base64, may use up to the HTTP limit and is then measured by
  * the size of the message composed from it.
+ * A send also takes twice its declared size from the {@link ContentBudget} the SMTP sessions and
+ * deliveries share, until its answer is sent; when that does not fit it is answered {@code 503} with
+ * {@code Retry-After}, again before the body is read.
  */
 @ApplicationScoped
 public class RequestSizeGuard {
@@ -22,10 +27,12 @@ public class RequestSizeGuard {
     private final long maxMessageSize;
     private final long maxBodySize;
     private final ObjectMapper json;
+    private final ContentBudget budget;
 
     public RequestSizeGuard(MailgateConfig config,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody,
-            ObjectMapper json) {
+            ObjectMapper json, ContentBudget budget) {
+        this.budget = budget;
         this.maxMessageSize = config.limits().maxMessageSize();
         this.maxBodySize = maxBody.asLongValue();
         this.json = json;
@@ -42,24 +49,41 @@ public class RequestSizeGuard {
             }
             boolean raw = ctx.request().path().startsWith("/v1/messages/raw");
             long limit = raw ? maxMessageSize : maxBodySize;
-            if (declared <= limit) {
+            if (declared > limit) {
+                refuse(ctx, raw ? ApiProblem.messageTooLarge(declared, limit)
+                        : ApiProblem.requestTooLarge("the request body is " + declared + " octets, at most " + limit
+                                + " are accepted"));
+                return;
+            }
+            if (ctx.request().method() != HttpMethod.POST) {
                 ctx.next();
                 return;
             }
-            ApiProblem problem = raw ? ApiProblem.messageTooLarge(declared, limit)
-                    : ApiProblem.requestTooLarge("the request body is " + declared + " octets, at most " + limit
-                            + " are accepted");
-            String body;
-            try {
-                body = json.writeValueAsString(problem.toProblem(ctx.request().path()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+            // the body and the message made from it; a body of unknown length may reach the limit
+            long heap = 2 * (declared < 0 ? limit : declared);
+            if (!budget.tryReserve(heap)) {
+                refuse(ctx, ApiProblem.insufficientStorage());
+                return;
             }
-            // the unread body follows on this connection: answer and close it
-            ctx.response().setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(body);
+            ctx.addEndHandler(done -> budget.release(heap));
+            ctx.next();
         });
+    }
+
+    /** Answers before the body is read; the unread body follows on this connection, so it is closed. */
+    private void refuse(io.vertx.ext.web.RoutingContext ctx, ApiProblem problem) {
+        String body;
+        try {
+            body = json.writeValueAsString(problem.toProblem(ctx.request().path()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (problem.retryAfter() != null) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, problem.retryAfter().toSeconds())));
+        }
+        ctx.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(body);
     }
 }

@@ -149,9 +149,7 @@ final class MessageCollector {
     byte[] messageWith(byte[] prefix) {
         byte[] message = new byte[prefix.length + length];
         System.arraycopy(prefix, 0, message, 0, prefix.length);
-        if (content != null) {
-            System.arraycopy(content, 0, message, prefix.length, length);
-        }
+        System.arraycopy(content, 0, message, prefix.length, length);
         content = EMPTY;
         return message;
     }

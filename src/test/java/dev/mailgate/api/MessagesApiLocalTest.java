@@ -28,6 +28,9 @@ class MessagesApiLocalTest {
 
     private static final String PROBLEMS = ApiScenarios.PROBLEMS;
 
+    @jakarta.inject.Inject
+    dev.mailgate.queue.ContentBudget budget;
+
     @Test
     @TestSecurity(user = "local-sender", roles = "mail-send")
     @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com,@apps.example.com"))
@@ -177,6 +180,25 @@ class MessagesApiLocalTest {
     }
 
     /** Sends only the request head announcing a body of {@code length} octets; returns the answer's head. */
+    @Test
+    @TestSecurity(user = "local-sender", roles = "mail-send")
+    @OidcSecurity(claims = @Claim(key = "allowed_senders", value = "app@example.com"))
+    void aSendFindingTheContentBudgetFullIs503WithRetryAfterBeforeItsBodyIsRead() {
+        long held = budget.capacity();
+        assertThat(budget.admit(held, true)).isTrue(); // as if SMTP sessions and deliveries filled it
+        try {
+            String answer = announceBody("/v1/messages/raw", "message/rfc822", 1000);
+            assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 5")
+                    .containsIgnoringCase("content-type: application/problem+json").contains(PROBLEMS + "insufficient-storage");
+        } finally {
+            budget.release(held);
+        }
+        given().contentType("application/json").body(Map.of("from", "app@example.com", "to", "x@example.net", "text", "t"))
+                .post("/v1/messages").then().statusCode(202);
+        // a finished request gives back what it took
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> budget.reserved() == 0);
+    }
+
     private static String announceBody(String path, String type, int length) {
         try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
             socket.setSoTimeout(30_000);
