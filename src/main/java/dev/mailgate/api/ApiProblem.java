@@ -53,6 +53,11 @@ public class ApiProblem extends RuntimeException {
         return retryAfter;
     }
 
+    /** The {@code Retry-After} value: whole seconds, rounded up, at least one. */
+    long retryAfterSeconds() {
+        return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    }
+
     public Problem toProblem(String instance) {
         return new Problem(type, title, status, getMessage(), instance, errors);
     }

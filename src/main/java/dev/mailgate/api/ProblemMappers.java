@@ -147,7 +147,7 @@ public class ProblemMappers {
                 .type(Problem.MEDIA_TYPE)
                 .entity(problem.toProblem(request == null ? null : request.path()));
         if (problem.retryAfter() != null) {
-            builder.header("Retry-After", Math.max(1, (problem.retryAfter().toMillis() + 999) / 1000));
+            builder.header("Retry-After", problem.retryAfterSeconds());
         }
         if (challenge != null) {
             builder.header("WWW-Authenticate", challenge);

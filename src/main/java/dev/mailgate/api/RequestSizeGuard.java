@@ -79,7 +79,7 @@ public class RequestSizeGuard {
             throw new IllegalStateException(e);
         }
         if (problem.retryAfter() != null) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, problem.retryAfter().toSeconds())));
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds()));
         }
         ctx.response().setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)

@@ -41,7 +41,7 @@ public class ContentBudget {
                     + " the largest messages will always be answered 452 4.3.1; give the JVM more heap or lower the limit",
                     capacity, maxMessage);
         } else {
-            LOG.infof("SMTP sessions may buffer %d MiB of message content together", capacity >> 20);
+            LOG.infof("message content (SMTP, HTTPS sends, deliveries) may take %d MiB of heap together", capacity >> 20);
         }
     }
 
