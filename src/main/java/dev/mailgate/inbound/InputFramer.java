@@ -1,5 +1,6 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.submission.LineBreaks;
 import java.util.Arrays;
 
 /**
@@ -85,10 +86,7 @@ final class InputFramer {
         if (mode != Mode.DATA || dataState != DataState.BODY) {
             return 0;
         }
-        int i = from;
-        while (i < to && data[i] != CR && data[i] != LF) {
-            i++;
-        }
+        int i = LineBreaks.nextCrOrLf(data, from, to);
         collector.appendRun(data, from, i - from);
         return i - from;
     }

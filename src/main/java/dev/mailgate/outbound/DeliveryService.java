@@ -5,6 +5,7 @@ import dev.mailgate.config.MailgateConfig.Delivery;
 import dev.mailgate.dkim.DkimKeys;
 import dev.mailgate.queue.DeliveryLedger;
 import dev.mailgate.queue.ContentBudget;
+import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -45,7 +46,8 @@ public class DeliveryService {
     private long statsTimer = -1;
 
     public DeliveryService(MailgateConfig config, Vertx vertx, Pool pool, MessageStore store,
-            Mutiny.SessionFactory sessions, DkimKeys dkim, MeterRegistry registry, ContentBudget budget) {
+            Mutiny.SessionFactory sessions, DkimKeys dkim, MeterRegistry registry, ContentBudget budget,
+            FreshMessages fresh) {
         this.config = config;
         this.vertx = vertx;
         this.pool = pool;
@@ -54,7 +56,7 @@ public class DeliveryService {
         this.dkim = dkim;
         this.metrics = new DeliveryMetrics(registry);
         this.budget = budget;
-        this.ledger = new DeliveryLedger(pool);
+        this.ledger = new DeliveryLedger(pool, fresh);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -96,12 +96,23 @@ public class DeliveryLedger {
             """;
 
     private final Pool pool;
+    private final FreshMessages fresh;
 
     public DeliveryLedger(Pool pool) {
+        this(pool, null);
+    }
+
+    /** A ledger that takes messages this instance just committed from memory instead of reading them back. */
+    public DeliveryLedger(Pool pool, FreshMessages fresh) {
         this.pool = pool;
+        this.fresh = fresh;
     }
 
     public Uni<StoredMessage> load(UUID id) {
+        Optional<StoredMessage> kept = fresh == null ? Optional.empty() : fresh.take(id);
+        if (kept.isPresent()) {
+            return Uni.createFrom().item(kept.get());
+        }
         return pool.preparedQuery(LOAD).execute(Tuple.of(id)).map(rows -> {
             if (rows.size() == 0) {
                 return null;

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -66,8 +67,17 @@ public class MessageStore {
     private final Vertx vertx;
     private final SendingLimiter limiter;
     private final GroupCommit<Submitted, Optional<Refusal>> commits;
+    private final FreshMessages fresh;
 
+    /** A store whose commits are not kept for delivery (another instance's claims in tests). */
     public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx, SendingLimiter limiter) {
+        this(sessions, pool, vertx, limiter, null);
+    }
+
+    @Inject
+    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx, SendingLimiter limiter,
+            FreshMessages fresh) {
+        this.fresh = fresh;
         this.sessions = sessions;
         this.pool = pool;
         this.vertx = vertx;
@@ -114,7 +124,12 @@ public class MessageStore {
                         Future<Void> inserted = insert(conn, admitted);
                         return Future.all(tx, admission.counted(), inserted)
                                 .compose(all -> tx.result().commit())
-                                .map(committed -> admission.answers());
+                                .map(committed -> {
+                                    if (fresh != null) {
+                                        admitted.forEach(fresh::keep);
+                                    }
+                                    return admission.answers();
+                                });
                     })
                     .onFailure(failure -> tx.onSuccess(Transaction::rollback))
                     .eventually(() -> conn.close());

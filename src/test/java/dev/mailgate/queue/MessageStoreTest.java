@@ -25,6 +25,12 @@ class MessageStoreTest {
     @Inject
     MessageStore store;
 
+    @Inject
+    FreshMessages fresh;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     @Test
     void storesMessageAndRecipientsAndReadsBytesBackUnchanged() {
         // every byte value, CRLFs, a lone dot line and 8-bit text: nothing may be normalised
@@ -65,6 +71,25 @@ class MessageStoreTest {
         });
         assertThat(recipients.get(0).dsnNotify).isEqualTo("SUCCESS,FAILURE");
         assertThat(recipients.get(0).dsnOrcpt).isEqualTo("rfc822;bob@example.net");
+    }
+
+    @Test
+    void aJustCommittedMessageIsKeptForItsDeliveryExactlyAsTheDatabaseHasIt() {
+        byte[] raw = "From: alice@example.com\r\nSubject: kept\r\n\r\n\u00e9t\u00e9\r\n".getBytes(StandardCharsets.UTF_8);
+        UUID id = UUID.randomUUID();
+        // nanoseconds on purpose: PostgreSQL keeps microseconds, and the kept copy must say the same
+        Instant at = Instant.parse("2026-11-27T06:00:00.123456789Z");
+        store.store(new NewMessage(id, at, "alice", "192.0.2.8", Door.SUBMISSION,
+                new Envelope("alice@example.com", List.of(EnvelopeRecipient.of("bob@example.net")),
+                        Optional.of("8BITMIME"), true, Optional.of("FULL"), Optional.of("env-2")),
+                raw, Optional.of("<kept@example.com>"))).await().atMost(Duration.ofSeconds(10));
+
+        DeliveryLedger.StoredMessage readBack = new DeliveryLedger(pool).load(id).await().atMost(Duration.ofSeconds(10));
+        DeliveryLedger.StoredMessage kept = fresh.take(id).orElseThrow();
+
+        assertThat(kept).usingRecursiveComparison().isEqualTo(readBack);
+        assertThat(kept.raw()).isEqualTo(raw);
+        assertThat(fresh.take(id)).isEmpty();
     }
 
     @Test
