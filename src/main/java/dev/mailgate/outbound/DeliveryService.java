@@ -65,7 +65,9 @@ public class DeliveryService {
             LOG.info("outbound delivery is disabled in this instance (mailgate.delivery.enabled=false)");
             return;
         }
-        engines.add(newEngine(store, ledger, MailgateConfig.localHostName() + "-" + UUID.randomUUID()));
+        DeliveryEngine local = newEngine(store, ledger, MailgateConfig.localHostName() + "-" + UUID.randomUUID());
+        engines.add(local);
+        store.onCommitted(local::poll); // a message committed here goes out without waiting for the timer
         engines.forEach(DeliveryEngine::start);
     }
 
