@@ -2,6 +2,8 @@ package dev.mailgate.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.policy.SendingLimiter;
+import dev.mailgate.submission.Refusal;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -90,6 +92,31 @@ class MessageStoreTest {
         assertThat(kept).usingRecursiveComparison().isEqualTo(readBack);
         assertThat(kept.raw()).isEqualTo(raw);
         assertThat(fresh.take(id)).isEmpty();
+    }
+
+    @Test
+    void submissionsCommittedTogetherStoreOnlyTheAdmittedAndAnswerEachOne() {
+        // eight at once form groups: within a group, the limiter admits in order and only the admitted are written
+        String principal = "group-" + UUID.randomUUID();
+        SendingLimiter.Window three = new SendingLimiter.Window("messages", Duration.ofHours(1), 3);
+        List<NewMessage> messages = IntStream.range(0, 8).mapToObj(i -> new NewMessage(UUID.randomUUID(), Instant.now(),
+                principal, "192.0.2.9", Door.SUBMISSION, Envelope.simple("a@example.com", List.of("b@example.net")),
+                ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), Optional.empty())).toList();
+
+        List<Optional<Refusal>> answers = Uni.join().all(messages.stream()
+                .map(m -> store.store(m, new SendingLimiter.Charge(principal, 1, List.of(three)))).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        assertThat(answers).filteredOn(Optional::isEmpty).hasSize(3);
+        assertThat(answers).filteredOn(Optional::isPresent)
+                .allSatisfy(r -> assertThat(r.get().smtpReply()).startsWith("451 4.7.1"));
+        for (int i = 0; i < messages.size(); i++) {
+            UUID id = messages.get(i).id();
+            boolean stored = store.find(id).await().atMost(Duration.ofSeconds(10)) != null;
+            assertThat(stored).as("message %d stored exactly when admitted", i).isEqualTo(answers.get(i).isEmpty());
+            assertThat(store.recipients(id).await().atMost(Duration.ofSeconds(10))).hasSize(stored ? 1 : 0);
+            assertThat(fresh.take(id).isPresent()).as("kept for delivery only if stored").isEqualTo(stored);
+        }
     }
 
     @Test
