@@ -19,6 +19,9 @@ import org.jboss.logging.Logger;
  * refused; a message that does not fit is read to its end unkept and answered {@code 452 4.3.1}.</li>
  * <li>A delivery takes a few times the message's size (the loaded, signed and dot-stuffed copies) and
  * waits for room, except when no delivery runs at all, so the largest message still goes out.</li>
+ * <li>An HTTPS send takes twice its declared length before its body is read (the API's pre-body guard).</li>
+ * <li>{@link FreshMessages} keeps just-committed messages for their delivery, only while three
+ * quarters of the budget are free.</li>
  * </ul>
  */
 @ApplicationScoped
