@@ -35,8 +35,9 @@ export MAILGATE_LIMITS_MAX_MESSAGE_SIZE=${MAILGATE_LIMITS_MAX_MESSAGE_SIZE:-1024
 # a small heap, as a memory-limited container would set (the JVM otherwise sizes itself from the host's
 # RAM); 96 MB leaves a quarter (the content budget) for 10 MB messages being received and delivered.
 # glibc keeps freed native memory (the JIT's arenas) unless trimmed; two arenas instead of one per thread.
-# C2 only (no tiered C1 stage): about 25 MB less RSS (no profiled C1 code, fewer method profiles) at the
-# same warm throughput; the price is start-up, about 8 s instead of 5 s here.
+# C2 only (no tiered C1 stage): about 25 MB less RSS (no profiled C1 code, fewer method profiles); the
+# price is start-up (about 8 s instead of 5 s here) and, in the runs so far, some 1 KB throughput
+# (README -> Performance).
 export MAILGATE_JAVA_OPTS=${MAILGATE_JAVA_OPTS:--Xmx96m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000 -XX:-TieredCompilation}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
