@@ -66,7 +66,7 @@ final class MailCommand implements Command {
                         return;
                     }
                     if (Long.parseLong(value) > session.settings().maxMessageSize()) {
-                        session.refuse("552 5.3.4 Message size exceeds fixed maximum message size");
+                        session.refuse(SmtpSession.MESSAGE_TOO_LARGE);
                         return;
                     }
                     if (!session.contentFitsNow(Long.parseLong(value))) {

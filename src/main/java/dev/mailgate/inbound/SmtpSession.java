@@ -39,6 +39,9 @@ public final class SmtpSession {
     private record Chunk(long size, boolean last, MessageCollector target, String refusal) {
     }
 
+    /** RFC 1870 §6.1 / RFC 3463: over the SIZE limit, permanently. */
+    static final String MESSAGE_TOO_LARGE = "552 5.3.4 Message size exceeds fixed maximum message size";
+
     /** RFC 1870 §6.2 / RFC 3463: the message may fit later; the client keeps it and retries. */
     static final String INSUFFICIENT_STORAGE = "452 4.3.1 Insufficient system storage, try again later";
 
@@ -158,11 +161,11 @@ public final class SmtpSession {
     }
 
     public List<SessionAction> submissionCompleted(SubmissionOutcome outcome) {
+        if (submitting != null) {
+            submitting.release(); // stored or refused: its share of the content budget ends here
+            submitting = null;
+        }
         if (closed) {
-            if (submitting != null) {
-                submitting.release();
-                submitting = null;
-            }
             return drain(); // e.g. idle timeout while the adapter was busy: nothing more to say
         }
         if (waiting != Waiting.SUBMIT) {
@@ -170,8 +173,6 @@ public final class SmtpSession {
         }
         waiting = Waiting.NONE;
         transaction = null;
-        submitting.release();
-        submitting = null;
         if (outcome instanceof SubmissionOutcome.Accepted accepted) {
             reply("250 2.0.0 OK queued as " + accepted.id());
         } else {
@@ -315,7 +316,7 @@ public final class SmtpSession {
         } else if (done.last()) {
             finishMessage(done.target());
         } else if (done.target().oversize()) {
-            refuse("552 5.3.4 Message size exceeds fixed maximum message size");
+            refuse(MESSAGE_TOO_LARGE);
         } else if (done.target().overBudget()) {
             refuse(INSUFFICIENT_STORAGE);
         } else {
@@ -329,7 +330,7 @@ public final class SmtpSession {
         dataCollector = null;
         // permanent faults first: a client told to retry must not come back with a message that can never pass
         String refusal = collector.bareNewline() ? "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF"
-                : collector.oversize() ? "552 5.3.4 Message size exceeds fixed maximum message size"
+                : collector.oversize() ? MESSAGE_TOO_LARGE
                 : collector.lineTooLong() ? "554 5.6.0 Message contains a line longer than " + settings.maxTextLine() + " octets"
                 : collector.overBudget() ? INSUFFICIENT_STORAGE
                 : null;
