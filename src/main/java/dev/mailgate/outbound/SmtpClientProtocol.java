@@ -459,28 +459,25 @@ public final class SmtpClientProtocol {
      */
     public static byte[] dotStuff(byte[] content) {
         int n = content.length;
-        int dots = n > 0 && content[0] == '.' ? 1 : 0;
-        for (int lf = LineBreaks.nextLf(content, 0, n); lf + 1 < n; lf = LineBreaks.nextLf(content, lf + 1, n)) {
-            if (content[lf + 1] == '.') {
+        // lines start at 0 and after each LF; LineBreaks finds the LFs a word at a time
+        int dots = 0;
+        for (int line = 0; line < n; line = LineBreaks.nextLf(content, line, n) + 1) {
+            if (content[line] == '.') {
                 dots++;
             }
         }
         boolean endsWithCrLf = n >= 2 && content[n - 2] == '\r' && content[n - 1] == '\n';
         int tail = (n > 0 && !endsWithCrLf ? 2 : 0) + 3;
         byte[] out = new byte[n + dots + tail];
-        // the text between stuffed dots is copied in runs, found from line end to line end
+        // the text between stuffed dots is copied in runs
         int o = 0;
         int from = 0;
-        if (n > 0 && content[0] == '.') {
-            out[o++] = '.';
-            dots--;
-        }
-        for (int lf = LineBreaks.nextLf(content, 0, n); dots > 0 && lf + 1 < n; lf = LineBreaks.nextLf(content, lf + 1, n)) {
-            if (content[lf + 1] == '.') {
-                System.arraycopy(content, from, out, o, lf + 1 - from);
-                o += lf + 1 - from;
+        for (int line = 0; dots > 0 && line < n; line = LineBreaks.nextLf(content, line, n) + 1) {
+            if (content[line] == '.') {
+                System.arraycopy(content, from, out, o, line - from);
+                o += line - from;
                 out[o++] = '.';
-                from = lf + 1;
+                from = line;
                 dots--;
             }
         }

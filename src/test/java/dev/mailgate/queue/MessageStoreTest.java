@@ -77,7 +77,7 @@ class MessageStoreTest {
 
     @Test
     void messageBytesAreStoredUncompressedEvenWhenTheyCompressWell() {
-        // 100 KB of one repeated line: pglz would shrink it twenty-fold, at a CPU cost paid before the 250
+        // 100 KB of one repeated line: pglz would shrink it many times over, at a CPU cost paid before the 250
         byte[] raw = ("Subject: repetitive\r\n\r\n" + "line abcdefghijklmnopqrstuvwxyz0123456789\r\n".repeat(2400))
                 .getBytes(StandardCharsets.US_ASCII);
         UUID id = UUID.randomUUID();
@@ -92,7 +92,7 @@ class MessageStoreTest {
         assertThat(row.getString("method")).isNull();
         assertThat(row.getInteger("length")).isEqualTo(raw.length);
         assertThat(row.getInteger("stored")).isEqualTo(raw.length);
-        fresh.take(id);
+        fresh.take(id); // its 100 KB share of the content budget back now, not after FreshMessages.MAX_AGE
     }
 
     @Test
