@@ -44,7 +44,9 @@ class SpamFilterTest {
             if (!RspamdServer.installed()) {
                 return Map.of();
             }
-            return Map.of("mailgate.filter.rspamd-url", RspamdServer.shared().url());
+            // A busy 2-core CI machine may be slow: a late verdict must not turn into fail-open
+            // (15 s: below SmtpTestClient's 20 s read timeout).
+            return Map.of("mailgate.filter.rspamd-url", RspamdServer.shared().url(), "mailgate.filter.rspamd-timeout", "15s");
         }
     }
 
@@ -83,9 +85,10 @@ class SpamFilterTest {
                 Set.of("mail-send"), "mail-send");
         byte[] message = ("From: app@example.com\r\nTo: bob@example.net\r\nSubject: api\r\n\r\n" + GTUBE + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
-        SubmissionOutcome outcome = submissions.submit(new Submission(identity, "192.0.2.10", Door.API, UUID.randomUUID(),
+        UUID id = UUID.randomUUID();
+        SubmissionOutcome outcome = submissions.submit(new Submission(identity, "192.0.2.10", Door.API, id,
                 Envelope.simple("app@example.com", List.of("bob@example.net")), message)).await().atMost(Duration.ofSeconds(60));
-        assertThat(outcome).isInstanceOf(SubmissionOutcome.Refused.class);
+        assertThat(outcome).as(() -> whatTheFilterSaid(id)).isInstanceOf(SubmissionOutcome.Refused.class);
         SubmissionOutcome.Refused refused = (SubmissionOutcome.Refused) outcome;
         assertThat(refused.refusal().smtpReply()).startsWith("550 5.7.1");
         assertThat(refused.refusal().httpStatus()).isEqualTo(422);
@@ -140,6 +143,17 @@ class SpamFilterTest {
         assertThat(StoredMail.countContaining(marker)).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> Db.count("SELECT count(*) FROM audit_event"
                 + " WHERE type = 'policy.refused' AND detail LIKE '%setup.exe%'") > 0);
+    }
+
+    /** On failure only: the filter's audit lines for the message and rspamd's own log, so a CI run says why. */
+    private static String whatTheFilterSaid(UUID id) {
+        String sql = "SELECT type, detail FROM audit_event WHERE message_id = ? AND type LIKE 'filter.%'";
+        try {
+            await().atMost(Duration.ofSeconds(3)).until(() -> !Db.rows(sql, id).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException none) {
+            // no filter line at all: rspamd's log below is all there is
+        }
+        return "filter audit for " + id + ": " + Db.rows(sql, id) + "\nrspamd log (tail):\n" + RspamdServer.shared().logTail(15);
     }
 
     private SmtpTestClient authenticated() {

@@ -130,6 +130,16 @@ public final class RspamdServer {
         throw new IllegalStateException("rspamd did not answer within " + limit + "; see " + home.resolve("rspamd.log"));
     }
 
+    /** The last lines of rspamd's log, for a failing test's message. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(home.resolve("rspamd.log"));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(rspamd log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     public synchronized void stop() {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
