@@ -6,11 +6,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,7 +66,16 @@ public class RspamdClient {
                 .compose(response -> response.statusCode() == 200 ? response.body()
                         : io.vertx.core.Future.failedFuture("rspamd answered HTTP " + response.statusCode()))
                 .map(body -> parse(body.toJsonObject()))
-                .toCompletionStage());
+                .toCompletionStage())
+                // A scan has no side effects, so a connection lost before the answer (a worker that
+                // restarted or died mid-request) is worth one more try before fail-open/closed decides.
+                .onFailure(RspamdClient::connectionLost).retry().atMost(1);
+    }
+
+    private static boolean connectionLost(Throwable failure) {
+        // not ConnectException (a SocketException too): nobody listening will not change in a millisecond
+        return failure instanceof HttpClosedException
+                || failure instanceof SocketException && !(failure instanceof ConnectException);
     }
 
     static Verdict parse(JsonObject json) {
