@@ -41,6 +41,7 @@ public class DeliveryService {
     private final DkimKeys dkim;
     private final DeliveryMetrics metrics;
     private final DeliveryLedger ledger;
+    private final FreshMessages fresh;
     private final ContentBudget budget;
     private final List<DeliveryEngine> engines = new CopyOnWriteArrayList<>();
     private long statsTimer = -1;
@@ -56,6 +57,7 @@ public class DeliveryService {
         this.dkim = dkim;
         this.metrics = new DeliveryMetrics(registry);
         this.budget = budget;
+        this.fresh = fresh;
         this.ledger = new DeliveryLedger(pool, fresh);
     }
 
@@ -67,7 +69,12 @@ public class DeliveryService {
         }
         DeliveryEngine local = newEngine(store, ledger, MailgateConfig.localHostName() + "-" + UUID.randomUUID());
         engines.add(local);
-        store.onCommitted(local::poll); // a message committed here goes out without waiting for the timer
+        // A message committed here goes out without waiting for the timer, and its first attempt takes it
+        // from memory. Only instances that deliver keep copies: nobody else would take them.
+        store.onCommitted(stored -> {
+            stored.forEach(fresh::keep);
+            local.poll();
+        });
         engines.forEach(DeliveryEngine::start);
     }
 

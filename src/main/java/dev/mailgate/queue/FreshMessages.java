@@ -19,6 +19,9 @@ import java.util.function.LongSupplier;
  * PostgreSQL's work on the 100 KB benchmark). Only an optimisation: whatever is not here (too large,
  * too old, taken by another domain's delivery, claimed by another instance) is read from the database.
  * <p>
+ * {@code DeliveryService} keeps each commit's messages here, and only in an instance that delivers:
+ * where delivery is switched off nobody would take them.
+ * <p>
  * The bytes are the committed ones, never changed after the commit. They take their share of the
  * {@link ContentBudget}, but only while at most a quarter of the budget is in use, so that keeping them
  * never makes an SMTP session answer 452. Entries leave when a delivery takes them or after
@@ -37,6 +40,7 @@ public class FreshMessages {
     private final LongSupplier nanoClock;
     private final Map<UUID, Kept> kept = new LinkedHashMap<>();
     private long octets;
+    private long handedOut;
 
     @Inject
     public FreshMessages(ContentBudget budget) {
@@ -77,6 +81,7 @@ public class FreshMessages {
                 return Optional.empty();
             }
             octets -= k.message().raw().length;
+            handedOut++;
         }
         budget.release(k.message().raw().length);
         return Optional.of(k.message());
@@ -85,6 +90,11 @@ public class FreshMessages {
     /** Number of messages kept now. */
     public synchronized int size() {
         return kept.size();
+    }
+
+    /** How many kept messages deliveries have taken since start (each one a read PostgreSQL did not do). */
+    public synchronized long handedOut() {
+        return handedOut;
     }
 
     /** What the kept messages take of the content budget. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -68,18 +69,10 @@ public class MessageStore {
     private final Vertx vertx;
     private final SendingLimiter limiter;
     private final GroupCommit<Submitted, Optional<Refusal>> commits;
-    private final FreshMessages fresh;
-    private final List<Runnable> committedListeners = new CopyOnWriteArrayList<>();
-
-    /** A store whose commits are not kept for delivery (another instance's claims in tests). */
-    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx, SendingLimiter limiter) {
-        this(sessions, pool, vertx, limiter, null);
-    }
+    private final List<Consumer<List<NewMessage>>> committedListeners = new CopyOnWriteArrayList<>();
 
     @Inject
-    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx, SendingLimiter limiter,
-            FreshMessages fresh) {
-        this.fresh = fresh;
+    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx, SendingLimiter limiter) {
         this.sessions = sessions;
         this.pool = pool;
         this.vertx = vertx;
@@ -90,9 +83,13 @@ public class MessageStore {
         this.commits = new GroupCommit<>(this::write, s -> s.message().raw().length, 256, 4L << 20, 1);
     }
 
-    /** Runs {@code listener} after each commit that stored messages (delivery looks for due work then). */
-    public void onCommitted(Runnable listener) {
+    /**
+     * Hands {@code listener} the messages of each commit that stored some, right after it (delivery keeps
+     * them and looks for due work then). Returns what stops it.
+     */
+    public Runnable onCommitted(Consumer<List<NewMessage>> listener) {
         committedListeners.add(listener);
+        return () -> committedListeners.remove(listener);
     }
 
     /** The limiter whose counts commit with the messages (another store on another pool shares it). */
@@ -132,11 +129,9 @@ public class MessageStore {
                         return Future.all(tx, admission.counted(), inserted)
                                 .compose(all -> tx.result().commit())
                                 .map(committed -> {
-                                    if (fresh != null) {
-                                        admitted.forEach(fresh::keep);
-                                    }
                                     if (!admitted.isEmpty()) {
-                                        committedListeners.forEach(Runnable::run);
+                                        List<NewMessage> stored = List.copyOf(admitted);
+                                        committedListeners.forEach(listener -> listener.accept(stored));
                                     }
                                     return admission.answers();
                                 });

@@ -57,11 +57,14 @@ class CaptureModeTest {
         byte[] raw = ("From: x@plain.test\r\nTo: " + to + "\r\nSubject: captured\r\n\r\n.dot\r\nbody\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         UUID id = UUID.randomUUID();
+        long takenBefore = fresh.handedOut();
         store.store(new NewMessage(id, Instant.now(), "tester", "127.0.0.1", Door.API,
                 Envelope.simple("x@plain.test", List.of(to)), raw, Optional.empty())).await().atMost(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(30)).until(() -> store.recipients(id).await().atMost(Duration.ofSeconds(30))
                 .stream().allMatch(r -> r.state == RecipientState.DELIVERED));
-        assertThat(fresh.take(id)).as("delivery took the kept copy; nothing is left behind").isEmpty();
+        assertThat(fresh.handedOut()).as("delivery took the copy DeliveryService kept at the commit")
+                .isGreaterThan(takenBefore);
+        assertThat(fresh.take(id)).as("nothing is left behind").isEmpty();
 
         Path envelope;
         try (Stream<Path> files = Files.list(DIR)) {

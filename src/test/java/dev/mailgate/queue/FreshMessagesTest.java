@@ -28,6 +28,7 @@ class FreshMessagesTest {
         assertThat(taken.door()).isEqualTo("587");
         assertThat(budget.reserved()).isZero();
         assertThat(fresh.take(m.id())).as("a second delivery reads the database").isEmpty();
+        assertThat(fresh.handedOut()).isEqualTo(1);
     }
 
     @Test
