@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
 
 /**
  * The durable queue. {@link #store} commits a message, all its recipients, its sending-limit counts
@@ -64,6 +65,8 @@ public class MessageStore {
     private record Submitted(NewMessage message, SendingLimiter.Charge charge) {
     }
 
+    private static final Logger LOG = Logger.getLogger(MessageStore.class);
+
     private final Mutiny.SessionFactory sessions;
     private final Pool pool;
     private final Vertx vertx;
@@ -90,6 +93,17 @@ public class MessageStore {
     public Runnable onCommitted(Consumer<List<NewMessage>> listener) {
         committedListeners.add(listener);
         return () -> committedListeners.remove(listener);
+    }
+
+    /** After the commit the answer is 250 whatever a listener does: a failure here must not invite a resend. */
+    private void tellListeners(List<NewMessage> stored) {
+        for (Consumer<List<NewMessage>> listener : committedListeners) {
+            try {
+                listener.accept(stored);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "a commit listener failed; the %d committed message(s) stay accepted", stored.size());
+            }
+        }
     }
 
     /** The limiter whose counts commit with the messages (another store on another pool shares it). */
@@ -130,8 +144,7 @@ public class MessageStore {
                                 .compose(all -> tx.result().commit())
                                 .map(committed -> {
                                     if (!admitted.isEmpty()) {
-                                        List<NewMessage> stored = List.copyOf(admitted);
-                                        committedListeners.forEach(listener -> listener.accept(stored));
+                                        tellListeners(List.copyOf(admitted));
                                     }
                                     return admission.answers();
                                 });

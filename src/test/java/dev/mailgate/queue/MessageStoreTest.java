@@ -119,6 +119,25 @@ class MessageStoreTest {
     }
 
     @Test
+    void aFailingCommitListenerDoesNotTurnACommittedMessageIntoARefusal() {
+        UUID id = UUID.randomUUID();
+        Runnable stop = store.onCommitted(stored -> {
+            throw new IllegalStateException("listener bug");
+        });
+        Optional<Refusal> answer;
+        try {
+            answer = store.store(new NewMessage(id, Instant.now(), "alice", "192.0.2.8", Door.SUBMISSION,
+                    Envelope.simple("alice@example.com", List.of("bob@example.net")),
+                    "Subject: committed\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII), Optional.empty()),
+                    SendingLimiter.Charge.NONE).await().atMost(Duration.ofSeconds(10));
+        } finally {
+            stop.run();
+        }
+        assertThat(answer).as("committed, so accepted: a 451 now would make the client send it twice").isEmpty();
+        assertThat(store.find(id).await().atMost(Duration.ofSeconds(10))).isNotNull();
+    }
+
+    @Test
     void anInstanceThatDoesNotDeliverKeepsNoCopies() {
         // the test profile switches delivery off (mailgate.delivery.enabled=false)
         UUID id = UUID.randomUUID();
