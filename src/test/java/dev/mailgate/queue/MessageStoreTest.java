@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -100,15 +102,11 @@ class MessageStoreTest {
         UUID id = UUID.randomUUID();
         // nanoseconds on purpose: PostgreSQL keeps microseconds, and the kept copy must say the same
         Instant at = Instant.parse("2026-11-27T06:00:00.123456789Z");
-        Runnable stop = store.onCommitted(stored -> stored.forEach(fresh::keep)); // what DeliveryService does
-        try {
-            store.store(new NewMessage(id, at, "alice", "192.0.2.8", Door.SUBMISSION,
-                    new Envelope("alice@example.com", List.of(EnvelopeRecipient.of("bob@example.net")),
-                            Optional.of("8BITMIME"), true, Optional.of("FULL"), Optional.of("env-2")),
-                    raw, Optional.of("<kept@example.com>"))).await().atMost(Duration.ofSeconds(10));
-        } finally {
-            stop.run();
-        }
+        whileListening(stored -> stored.forEach(fresh::keep), // what DeliveryService does
+                () -> store.store(new NewMessage(id, at, "alice", "192.0.2.8", Door.SUBMISSION,
+                        new Envelope("alice@example.com", List.of(EnvelopeRecipient.of("bob@example.net")),
+                                Optional.of("8BITMIME"), true, Optional.of("FULL"), Optional.of("env-2")),
+                        raw, Optional.of("<kept@example.com>"))).await().atMost(Duration.ofSeconds(10)));
 
         DeliveryLedger.StoredMessage readBack = new DeliveryLedger(pool).load(id).await().atMost(Duration.ofSeconds(10));
         DeliveryLedger.StoredMessage kept = fresh.take(id).orElseThrow();
@@ -121,18 +119,9 @@ class MessageStoreTest {
     @Test
     void aFailingCommitListenerDoesNotTurnACommittedMessageIntoARefusal() {
         UUID id = UUID.randomUUID();
-        Runnable stop = store.onCommitted(stored -> {
+        Optional<Refusal> answer = whileListening(stored -> {
             throw new IllegalStateException("listener bug");
-        });
-        Optional<Refusal> answer;
-        try {
-            answer = store.store(new NewMessage(id, Instant.now(), "alice", "192.0.2.8", Door.SUBMISSION,
-                    Envelope.simple("alice@example.com", List.of("bob@example.net")),
-                    "Subject: committed\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII), Optional.empty()),
-                    SendingLimiter.Charge.NONE).await().atMost(Duration.ofSeconds(10));
-        } finally {
-            stop.run();
-        }
+        }, () -> store.store(aliceToBob(id, "committed"), SendingLimiter.Charge.NONE).await().atMost(Duration.ofSeconds(10)));
         assertThat(answer).as("committed, so accepted: a 451 now would make the client send it twice").isEmpty();
         assertThat(store.find(id).await().atMost(Duration.ofSeconds(10))).isNotNull();
     }
@@ -141,10 +130,7 @@ class MessageStoreTest {
     void anInstanceThatDoesNotDeliverKeepsNoCopies() {
         // the test profile switches delivery off (mailgate.delivery.enabled=false)
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(id, Instant.now(), "alice", "192.0.2.8", Door.API,
-                Envelope.simple("alice@example.com", List.of("bob@example.net")),
-                "Subject: not kept\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII), Optional.empty()))
-                .await().atMost(Duration.ofSeconds(10));
+        store.store(aliceToBob(id, "not kept")).await().atMost(Duration.ofSeconds(10));
 
         assertThat(store.find(id).await().atMost(Duration.ofSeconds(10))).isNotNull();
         assertThat(fresh.take(id)).isEmpty();
@@ -161,15 +147,10 @@ class MessageStoreTest {
                 ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), Optional.empty())).toList();
 
         Set<UUID> handedToListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Runnable stop = store.onCommitted(stored -> stored.forEach(m -> handedToListeners.add(m.id())));
-        List<Optional<Refusal>> answers;
-        try {
-            answers = Uni.join().all(messages.stream()
-                    .map(m -> store.store(m, new SendingLimiter.Charge(principal, 1, List.of(three)))).toList())
-                    .andFailFast().await().atMost(Duration.ofSeconds(30));
-        } finally {
-            stop.run();
-        }
+        List<Optional<Refusal>> answers = whileListening(stored -> stored.forEach(m -> handedToListeners.add(m.id())),
+                () -> Uni.join().all(messages.stream()
+                        .map(m -> store.store(m, new SendingLimiter.Charge(principal, 1, List.of(three)))).toList())
+                        .andFailFast().await().atMost(Duration.ofSeconds(30)));
 
         assertThat(answers).filteredOn(Optional::isEmpty).hasSize(3);
         assertThat(answers).filteredOn(Optional::isPresent)
@@ -233,6 +214,22 @@ class MessageStoreTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Runs {@code work} with {@code listener} on the store's commits, and takes it off again. */
+    private <T> T whileListening(Consumer<List<NewMessage>> listener, Supplier<T> work) {
+        Runnable stop = store.onCommitted(listener);
+        try {
+            return work.get();
+        } finally {
+            stop.run();
+        }
+    }
+
+    private static NewMessage aliceToBob(UUID id, String subject) {
+        return new NewMessage(id, Instant.now(), "alice", "192.0.2.8", Door.SUBMISSION,
+                Envelope.simple("alice@example.com", List.of("bob@example.net")),
+                ("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), Optional.empty());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
