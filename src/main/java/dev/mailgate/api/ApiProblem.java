@@ -22,7 +22,12 @@ public class ApiProblem extends RuntimeException {
         this(status, kind, title, detail, null, null);
     }
 
-    private ApiProblem(int status, String kind, String title, String detail, List<Problem.FieldError> errors,
+    private ApiProblem(
+            int status,
+            String kind,
+            String title,
+            String detail,
+            List<Problem.FieldError> errors,
             Duration retryAfter) {
         super(detail, null, false, false);
         this.status = status;
@@ -78,7 +83,8 @@ public class ApiProblem extends RuntimeException {
             default -> "Message refused";
         };
         // sending limits say when the window reopens; other temporary refusals get a short pause
-        Duration retry = refusal.retryAfter().isPresent() ? Duration.ofSeconds(Math.max(1, refusal.retryAfter().getAsLong()))
+        Duration retry = refusal.retryAfter().isPresent()
+                ? Duration.ofSeconds(Math.max(1, refusal.retryAfter().getAsLong()))
                 : refusal.httpStatus() == 503 ? Duration.ofSeconds(5) : null;
         return new ApiProblem(refusal.httpStatus(), kind, title, refusal.text(), null, retry);
     }
@@ -86,7 +92,8 @@ public class ApiProblem extends RuntimeException {
     // --- request problems
 
     public static ApiProblem invalidRequest(List<Problem.FieldError> errors) {
-        String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+        String detail = errors.size() == 1
+                ? errors.get(0).field() + ": " + errors.get(0).message()
                 : errors.size() + " fields are invalid";
         return new ApiProblem(422, "invalid-request", "Invalid request", detail, List.copyOf(errors), null);
     }
@@ -100,7 +107,10 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem forbiddenHeader(String name) {
-        return new ApiProblem(422, "forbidden-header", "Header not allowed",
+        return new ApiProblem(
+                422,
+                "forbidden-header",
+                "Header not allowed",
                 "the header " + name + " may not be set through the API (mailgate sets it, or it is unsafe)");
     }
 
@@ -109,22 +119,34 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem noRecipients() {
-        return new ApiProblem(422, "no-recipients", "No recipients",
+        return new ApiProblem(
+                422,
+                "no-recipients",
+                "No recipients",
                 "the message has no recipients: give to, cc or bcc (JSON), or ?to= or To:/Cc:/Bcc: headers (raw)");
     }
 
     public static ApiProblem tooManyRecipients(int count, int limit) {
-        return new ApiProblem(422, "too-many-recipients", "Too many recipients",
+        return new ApiProblem(
+                422,
+                "too-many-recipients",
+                "Too many recipients",
                 count + " recipients, at most " + limit + " per message");
     }
 
     public static ApiProblem messageTooLarge(long size, long limit) {
-        return new ApiProblem(413, "message-too-large", "Message too large",
+        return new ApiProblem(
+                413,
+                "message-too-large",
+                "Message too large",
                 "the message is " + size + " octets, at most " + limit + " are accepted");
     }
 
     public static ApiProblem attachmentsTooLarge(long size, long limit) {
-        return new ApiProblem(413, "attachments-too-large", "Attachments too large",
+        return new ApiProblem(
+                413,
+                "attachments-too-large",
+                "Attachments too large",
                 "the attachments total " + size + " octets, at most " + limit + " are accepted");
     }
 
@@ -135,46 +157,68 @@ public class ApiProblem extends RuntimeException {
     // --- idempotency
 
     public static ApiProblem invalidIdempotencyKey() {
-        return new ApiProblem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+        return new ApiProblem(
+                400,
+                "invalid-idempotency-key",
+                "Invalid Idempotency-Key",
                 "Idempotency-Key must be 1 to 255 visible ASCII characters");
     }
 
     public static ApiProblem idempotencyKeyReused() {
-        return new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key reused with a different request",
+        return new ApiProblem(
+                422,
+                "idempotency-key-reused",
+                "Idempotency-Key reused with a different request",
                 "this Idempotency-Key was already used with a different request body; use a new key for a new message");
     }
 
     public static ApiProblem idempotencyInProgress() {
-        return new ApiProblem(409, "idempotency-in-progress", "Request with this Idempotency-Key still in progress",
-                "a request with the same Idempotency-Key is still being processed; retry later", null,
+        return new ApiProblem(
+                409,
+                "idempotency-in-progress",
+                "Request with this Idempotency-Key still in progress",
+                "a request with the same Idempotency-Key is still being processed; retry later",
+                null,
                 Duration.ofSeconds(1));
     }
 
     // --- rate limits (the shared limiter of the submission path)
 
     public static ApiProblem rateLimited(Duration retryAfter) {
-        return new ApiProblem(429, "rate-limited", "Too many messages",
+        return new ApiProblem(
+                429,
+                "rate-limited",
+                "Too many messages",
                 "the sending rate of this identity is exceeded; retry after " + Math.max(1, retryAfter.toSeconds())
                         + " s",
-                null, retryAfter);
+                null,
+                retryAfter);
     }
 
     public static ApiProblem insufficientStorage() {
-        return new ApiProblem(503, "insufficient-storage", "Too many messages in memory",
+        return new ApiProblem(
+                503,
+                "insufficient-storage",
+                "Too many messages in memory",
                 "the messages being received and delivered fill the memory set aside for them; try again shortly",
-                null, Duration.ofSeconds(5));
+                null,
+                Duration.ofSeconds(5));
     }
 
     public static ApiProblem authenticationUnavailable() {
-        return new ApiProblem(503, "authentication-unavailable", "Authentication temporarily unavailable",
-                "the identity provider cannot be reached to verify the token; try again shortly", null,
+        return new ApiProblem(
+                503,
+                "authentication-unavailable",
+                "Authentication temporarily unavailable",
+                "the identity provider cannot be reached to verify the token; try again shortly",
+                null,
                 Duration.ofSeconds(5));
     }
 
     // --- reading
 
     public static ApiProblem messageNotFound() {
-        return new ApiProblem(404, "message-not-found", "Message not found",
-                "no message with this id is visible to this identity");
+        return new ApiProblem(
+                404, "message-not-found", "Message not found", "no message with this id is visible to this identity");
     }
 }

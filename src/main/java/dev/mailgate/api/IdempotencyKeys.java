@@ -62,16 +62,13 @@ public class IdempotencyKeys {
     /** What a claim found. */
     public sealed interface Claim {
         /** This request owns the key: do the work, then {@link #complete} or {@link #release}. */
-        record Owned() implements Claim {
-        }
+        record Owned() implements Claim {}
 
         /** The first request's answer (JSON of the 202). */
-        record Replay(String response) implements Claim {
-        }
+        record Replay(String response) implements Claim {}
 
         /** The first request committed message {@code id} but its answer was not recorded (yet). */
-        record Committed(UUID id) implements Claim {
-        }
+        record Committed(UUID id) implements Claim {}
     }
 
     private final Pool pool;
@@ -95,7 +92,12 @@ public class IdempotencyKeys {
 
     private Uni<Claim> attempt(String principal, String key, String hash, UUID id, long deadline, int round) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(principal, key, hash, id, seconds(config.idempotencyTtl()),
+                .execute(Tuple.of(
+                        principal,
+                        key,
+                        hash,
+                        id,
+                        seconds(config.idempotencyTtl()),
                         seconds(config.idempotencyAbandonAfter())))
                 .flatMap(claimed -> claimed.rowCount() == 1
                         ? Uni.createFrom().<Claim>item(new Claim.Owned())
@@ -103,7 +105,8 @@ public class IdempotencyKeys {
     }
 
     private Uni<Claim> existing(String principal, String key, String hash, UUID id, long deadline, int round) {
-        return pool.preparedQuery(READ).execute(Tuple.of(principal, key, seconds(config.idempotencyTtl())))
+        return pool.preparedQuery(READ)
+                .execute(Tuple.of(principal, key, seconds(config.idempotencyTtl())))
                 .flatMap(rows -> {
                     Row row = first(rows);
                     if (row == null) {
@@ -123,26 +126,32 @@ public class IdempotencyKeys {
                 });
     }
 
-    private Uni<Claim> retryOrGiveUp(String principal, String key, String hash, UUID id, long deadline, int round,
-            boolean wait) {
+    private Uni<Claim> retryOrGiveUp(
+            String principal, String key, String hash, UUID id, long deadline, int round, boolean wait) {
         if (System.nanoTime() > deadline) {
             return Uni.createFrom().failure(ApiProblem.idempotencyInProgress());
         }
         Duration pause = wait ? Duration.ofMillis(Math.min(200, 10L << Math.min(round, 5))) : Duration.ZERO;
         Uni<Claim> again = Uni.createFrom().deferred(() -> attempt(principal, key, hash, id, deadline, round + 1));
-        return pause.isZero() ? again
+        return pause.isZero()
+                ? again
                 : Uni.createFrom().voidItem().onItem().delayIt().by(pause).flatMap(ignored -> again);
     }
 
     /** Records the answer of the owning request. */
     public Uni<Void> complete(String principal, String key, UUID id, String response) {
-        return pool.preparedQuery(COMPLETE).execute(Tuple.of(principal, key, id, id, response)).replaceWithVoid();
+        return pool.preparedQuery(COMPLETE)
+                .execute(Tuple.of(principal, key, id, id, response))
+                .replaceWithVoid();
     }
 
     /** Gives the key back after a refusal (nothing was stored): the client may fix the request and retry. */
     public Uni<Void> release(String principal, String key, UUID id) {
-        return pool.preparedQuery(RELEASE).execute(Tuple.of(principal, key, id)).replaceWithVoid()
-                .onFailure().recoverWithItem(failure -> {
+        return pool.preparedQuery(RELEASE)
+                .execute(Tuple.of(principal, key, id))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithItem(failure -> {
                     LOG.warnf(failure, "could not release idempotency key of %s", principal);
                     return null;
                 });
@@ -153,13 +162,15 @@ public class IdempotencyKeys {
     Uni<Void> purgeExpired() {
         return pool.preparedQuery("DELETE FROM idempotency_key WHERE created_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of(seconds(config.idempotencyTtl())))
-                .onItem().invoke(rows -> {
+                .onItem()
+                .invoke(rows -> {
                     if (rows.rowCount() > 0) {
                         LOG.infof("purged %d expired idempotency keys", rows.rowCount());
                     }
                 })
                 .replaceWithVoid()
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure()
+                .recoverWithItem(failure -> {
                     LOG.warn("could not purge expired idempotency keys", failure);
                     return null;
                 });

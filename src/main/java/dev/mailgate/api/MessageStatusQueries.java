@@ -46,36 +46,53 @@ public class MessageStatusQueries {
 
     /** The status, if the message exists and {@code principal} (or an admin) may see it. */
     public Uni<Optional<MessageStatus>> find(UUID id, String principal, boolean admin) {
-        return pool.preparedQuery(MESSAGE).execute(Tuple.of(id, admin, principal)).flatMap(rows -> {
-            if (rows.size() == 0) {
-                return Uni.createFrom().item(Optional.<MessageStatus>empty());
-            }
-            Row m = rows.iterator().next();
-            return pool.preparedQuery(RECIPIENTS).execute(Tuple.of(id)).map(rrows -> {
-                Map<Long, Row> recipients = new LinkedHashMap<>();
-                Map<Long, List<Attempt>> attempts = new LinkedHashMap<>();
-                for (Row r : rrows) {
-                    long rid = r.getLong("id");
-                    recipients.putIfAbsent(rid, r);
-                    List<Attempt> list = attempts.computeIfAbsent(rid, k -> new ArrayList<>());
-                    if (r.getValue("attempted_at") != null) {
-                        list.add(new Attempt(instant(r, "attempted_at"), r.getString("mx_host"),
-                                r.getString("remote_reply"), r.getString("tls"), r.getString("outcome")));
+        return pool.preparedQuery(MESSAGE)
+                .execute(Tuple.of(id, admin, principal))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Optional.<MessageStatus>empty());
                     }
-                }
-                List<RecipientStatus> out = new ArrayList<>();
-                for (Map.Entry<Long, Row> e : recipients.entrySet()) {
-                    Row r = e.getValue();
-                    String state = r.getString("state");
-                    boolean finished = !state.equals("queued") && !state.equals("deferred");
-                    out.add(new RecipientStatus(r.getString("address"), state, r.getInteger("attempts"),
-                            finished ? null : instant(r, "next_attempt_at"), r.getString("last_reply"),
-                            instant(r, "updated_at"), attempts.get(e.getKey())));
-                }
-                return Optional.of(new MessageStatus(m.getUUID("id"), overall(out), instant(m, "received_at"),
-                        m.getString("envelope_sender"), m.getLong("size"), m.getString("message_id"), out));
-            });
-        });
+                    Row m = rows.iterator().next();
+                    return pool.preparedQuery(RECIPIENTS).execute(Tuple.of(id)).map(rrows -> {
+                        Map<Long, Row> recipients = new LinkedHashMap<>();
+                        Map<Long, List<Attempt>> attempts = new LinkedHashMap<>();
+                        for (Row r : rrows) {
+                            long rid = r.getLong("id");
+                            recipients.putIfAbsent(rid, r);
+                            List<Attempt> list = attempts.computeIfAbsent(rid, k -> new ArrayList<>());
+                            if (r.getValue("attempted_at") != null) {
+                                list.add(new Attempt(
+                                        instant(r, "attempted_at"),
+                                        r.getString("mx_host"),
+                                        r.getString("remote_reply"),
+                                        r.getString("tls"),
+                                        r.getString("outcome")));
+                            }
+                        }
+                        List<RecipientStatus> out = new ArrayList<>();
+                        for (Map.Entry<Long, Row> e : recipients.entrySet()) {
+                            Row r = e.getValue();
+                            String state = r.getString("state");
+                            boolean finished = !state.equals("queued") && !state.equals("deferred");
+                            out.add(new RecipientStatus(
+                                    r.getString("address"),
+                                    state,
+                                    r.getInteger("attempts"),
+                                    finished ? null : instant(r, "next_attempt_at"),
+                                    r.getString("last_reply"),
+                                    instant(r, "updated_at"),
+                                    attempts.get(e.getKey())));
+                        }
+                        return Optional.of(new MessageStatus(
+                                m.getUUID("id"),
+                                overall(out),
+                                instant(m, "received_at"),
+                                m.getString("envelope_sender"),
+                                m.getLong("size"),
+                                m.getString("message_id"),
+                                out));
+                    });
+                });
     }
 
     /** The message's overall status from its recipients' states (see {@link MessageStatus#status()}). */

@@ -69,10 +69,17 @@ import org.jboss.logging.Logger;
 @Path("/v1/messages")
 @Authenticated
 @Tag(name = "messages", description = "Send mail and follow its delivery")
-@SecurityScheme(securitySchemeName = "keycloak", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-        description = "Access token from the mailgate Keycloak realm (client credentials or password grant), audience `mailgate`")
+@SecurityScheme(
+        securitySchemeName = "keycloak",
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
+        bearerFormat = "JWT",
+        description =
+                "Access token from the mailgate Keycloak realm (client credentials or password grant), audience `mailgate`")
 @SecurityRequirement(name = "keycloak")
-@APIResponse(responseCode = "401", description = "No token, or a token that is not valid for mailgate (type unauthenticated / invalid-token)",
+@APIResponse(
+        responseCode = "401",
+        description = "No token, or a token that is not valid for mailgate (type unauthenticated / invalid-token)",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MessagesResource {
 
@@ -92,9 +99,15 @@ public class MessagesResource {
     private final String hostname;
     private final Clock clock = Clock.systemUTC();
 
-    public MessagesResource(SecurityIdentity security, IdentityMapper identities, SubmissionService submissions,
-            MessageStore store, IdempotencyKeys idempotency, MessageStatusQueries statuses,
-            ObjectMapper json, MailgateConfig config) {
+    public MessagesResource(
+            SecurityIdentity security,
+            IdentityMapper identities,
+            SubmissionService submissions,
+            MessageStore store,
+            IdempotencyKeys idempotency,
+            MessageStatusQueries statuses,
+            ObjectMapper json,
+            MailgateConfig config) {
         this.security = security;
         this.identities = identities;
         this.submissions = submissions;
@@ -108,49 +121,102 @@ public class MessagesResource {
     }
 
     /** A message ready for the shared submission path, and what identifies its request for idempotency. */
-    private record Prepared(UUID id, Envelope envelope, byte[] message, String requestHash) {
-    }
+    private record Prepared(UUID id, Envelope envelope, byte[] message, String requestHash) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
-    @Operation(summary = "Send a message composed from JSON",
-            description = "mailgate builds the MIME message (multipart/alternative, /related, /mixed as needed; RFC 2047 and 2231 encodings) and queues it for every To, Cc and Bcc recipient. `202` is answered only after the message is committed.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = SendRequest.class),
-            examples = {
-                    @ExampleObject(name = "text", summary = "Plain text", value = OpenApiExamples.TEXT),
-                    @ExampleObject(name = "html-attachment", summary = "Text + HTML, an inline logo and a PDF", value = OpenApiExamples.RICH) }))
-    @APIResponse(responseCode = "202", description = "Committed to the queue",
-            headers = @Header(name = "Location", description = "URL of the message status", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class),
-                    examples = @ExampleObject(name = "accepted", value = OpenApiExamples.ACCEPTED)))
-    @APIResponse(responseCode = "400", description = "Body is not JSON (malformed-request) or bad Idempotency-Key (invalid-idempotency-key)",
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(
+            summary = "Send a message composed from JSON",
+            description =
+                    "mailgate builds the MIME message (multipart/alternative, /related, /mixed as needed; RFC 2047 and 2231 encodings) and queues it for every To, Cc and Bcc recipient. `202` is answered only after the message is committed.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SendRequest.class),
+                            examples = {
+                                @ExampleObject(name = "text", summary = "Plain text", value = OpenApiExamples.TEXT),
+                                @ExampleObject(
+                                        name = "html-attachment",
+                                        summary = "Text + HTML, an inline logo and a PDF",
+                                        value = OpenApiExamples.RICH)
+                            }))
+    @APIResponse(
+            responseCode = "202",
+            description = "Committed to the queue",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "URL of the message status",
+                            schema =
+                                    @Schema(
+                                            type =
+                                                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType
+                                                            .STRING)),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Accepted.class),
+                            examples = @ExampleObject(name = "accepted", value = OpenApiExamples.ACCEPTED)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Body is not JSON (malformed-request) or bad Idempotency-Key (invalid-idempotency-key)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Token lacks the send role (missing-role) or does not own the sender (sender-not-owned)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                    examples = @ExampleObject(name = "sender-not-owned", value = OpenApiExamples.PROBLEM_SENDER)))
-    @APIResponse(responseCode = "409", description = "A request with the same Idempotency-Key is still running (idempotency-in-progress)",
+    @APIResponse(
+            responseCode = "403",
+            description = "Token lacks the send role (missing-role) or does not own the sender (sender-not-owned)",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples =
+                                    @ExampleObject(name = "sender-not-owned", value = OpenApiExamples.PROBLEM_SENDER)))
+    @APIResponse(
+            responseCode = "409",
+            description = "A request with the same Idempotency-Key is still running (idempotency-in-progress)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "Message (message-too-large), attachments (attachments-too-large) or body (request-too-large) too large",
+    @APIResponse(
+            responseCode = "413",
+            description =
+                    "Message (message-too-large), attachments (attachments-too-large) or body (request-too-large) too large",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "invalid-request, forbidden-header, no-recipients, too-many-recipients, idempotency-key-reused",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                    examples = @ExampleObject(name = "invalid-request", value = OpenApiExamples.PROBLEM_INVALID)))
-    @APIResponse(responseCode = "429", description = "Sending rate exceeded (rate-limited); see Retry-After",
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "invalid-request, forbidden-header, no-recipients, too-many-recipients, idempotency-key-reused",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = Problem.class),
+                            examples =
+                                    @ExampleObject(name = "invalid-request", value = OpenApiExamples.PROBLEM_INVALID)))
+    @APIResponse(
+            responseCode = "429",
+            description = "Sending rate exceeded (rate-limited); see Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The queue is unreachable (store-unavailable); nothing was stored, retry",
+    @APIResponse(
+            responseCode = "503",
+            description = "The queue is unreachable (store-unavailable); nothing was stored, retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> send(@Valid @NotNull SendRequest request,
-            @Parameter(in = ParameterIn.HEADER, description = "Makes retries safe: the same key from the same identity within 24 h returns the first answer, nothing new is queued")
-            @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> send(
+            @Valid @NotNull SendRequest request,
+            @Parameter(
+                            in = ParameterIn.HEADER,
+                            description =
+                                    "Makes retries safe: the same key from the same identity within 24 h returns the first answer, nothing new is queued")
+                    @HeaderParam(IDEMPOTENCY_KEY)
+                    String key,
             @Context HttpServerRequest http) {
         Identity identity = authorizedSender();
         checkKey(key);
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        MimeComposer.Composed composed = composer.compose(request, id, now, config.api().maxAttachmentsSize());
-        byte[] message = RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, now), composed.raw());
+        MimeComposer.Composed composed =
+                composer.compose(request, id, now, config.api().maxAttachmentsSize());
+        byte[] message =
+                RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, now), composed.raw());
         checkLimits(message.length, composed.recipients().size());
         String hash = null;
         if (key != null) { // the request as parsed, re-serialized: formatting differences are the same request
@@ -167,24 +233,48 @@ public class MessagesResource {
     @POST
     @Path("raw")
     @Consumes("message/rfc822")
-    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
-    @Operation(summary = "Send a ready-made MIME message",
-            description = "The bytes are stored exactly as given, with a Received: trace field in front and Bcc: fields removed. Lines must end with CRLF and be at most 998 octets. The envelope is `from`/`to` when given, else the From: header and the To:, Cc: and Bcc: headers.")
-    @RequestBody(required = true, content = @Content(mediaType = "message/rfc822",
-            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary"),
-            examples = @ExampleObject(name = "simple", value = OpenApiExamples.RAW)))
-    @APIResponse(responseCode = "202", description = "Committed to the queue",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "403", description = "missing-role, sender-not-owned",
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(
+            summary = "Send a ready-made MIME message",
+            description =
+                    "The bytes are stored exactly as given, with a Received: trace field in front and Bcc: fields removed. Lines must end with CRLF and be at most 998 octets. The envelope is `from`/`to` when given, else the From: header and the To:, Cc: and Bcc: headers.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "message/rfc822",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "binary"),
+                            examples = @ExampleObject(name = "simple", value = OpenApiExamples.RAW)))
+    @APIResponse(
+            responseCode = "202",
+            description = "Committed to the queue",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "missing-role, sender-not-owned",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "message-too-large, request-too-large",
+    @APIResponse(
+            responseCode = "413",
+            description = "message-too-large, request-too-large",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "invalid-message, invalid-request, missing-from, invalid-header, no-recipients, too-many-recipients, idempotency-key-reused",
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "invalid-message, invalid-request, missing-from, invalid-header, no-recipients, too-many-recipients, idempotency-key-reused",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> sendRaw(byte[] body,
-            @Parameter(description = "Envelope sender (MAIL FROM); default: the From: address") @QueryParam("from") String from,
-            @Parameter(description = "Envelope recipients (repeat, or comma-separated); default: To:, Cc: and Bcc:") @QueryParam("to") List<String> to,
-            @Parameter(in = ParameterIn.HEADER, description = "See POST /v1/messages") @HeaderParam(IDEMPOTENCY_KEY) String key,
+    public Uni<Response> sendRaw(
+            byte[] body,
+            @Parameter(description = "Envelope sender (MAIL FROM); default: the From: address") @QueryParam("from")
+                    String from,
+            @Parameter(description = "Envelope recipients (repeat, or comma-separated); default: To:, Cc: and Bcc:")
+                    @QueryParam("to")
+                    List<String> to,
+            @Parameter(in = ParameterIn.HEADER, description = "See POST /v1/messages") @HeaderParam(IDEMPOTENCY_KEY)
+                    String key,
             @Context HttpServerRequest http) {
         Identity identity = authorizedSender();
         checkKey(key);
@@ -194,31 +284,52 @@ public class MessagesResource {
         }
         HeaderSection headers = RawMessage.check(raw);
         String sender = from != null && !from.isBlank() ? envelopeAddress(from, "from") : authorAddress(headers);
-        List<String> recipients = to != null && !to.isEmpty() ? queryRecipients(to)
-                : RawMessage.addresses(headers, "to", "cc", "bcc");
+        List<String> recipients =
+                to != null && !to.isEmpty() ? queryRecipients(to) : RawMessage.addresses(headers, "to", "cc", "bcc");
         if (recipients.isEmpty()) {
             throw ApiProblem.noRecipients();
         }
         UUID id = UUID.randomUUID();
         byte[] stripped = headers.all("bcc").isEmpty() ? raw : RawMessage.withoutBcc(raw, headers.end());
-        byte[] message = RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, clock.instant()), stripped);
+        byte[] message =
+                RawMessage.concat(RawMessage.traceHeader(clientAddress(http), hostname, id, clock.instant()), stripped);
         checkLimits(message.length, recipients.size());
-        String hash = key == null ? null
-                : sha256("raw", (sender + "\n" + String.join(",", recipients) + "\n").getBytes(StandardCharsets.UTF_8), raw);
-        return submit(identity, key, new Prepared(id, RawMessage.envelope(sender, recipients, stripped,
-                headers.end() - (raw.length - stripped.length)),
-                message, hash), http);
+        String hash = key == null
+                ? null
+                : sha256(
+                        "raw",
+                        (sender + "\n" + String.join(",", recipients) + "\n").getBytes(StandardCharsets.UTF_8),
+                        raw);
+        return submit(
+                identity,
+                key,
+                new Prepared(
+                        id,
+                        RawMessage.envelope(
+                                sender, recipients, stripped, headers.end() - (raw.length - stripped.length)),
+                        message,
+                        hash),
+                http);
     }
 
     @GET
     @Path("{id}")
-    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
-    @Operation(summary = "Delivery status of a message",
-            description = "Per recipient: state (queued, deferred, delivered, bounced, failed) and every delivery attempt. Only the identity that sent the message, or one with the admin role, sees it; everyone else gets 404.")
-    @APIResponse(responseCode = "200", description = "The message and its recipients",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageStatus.class),
-                    examples = @ExampleObject(name = "sending", value = OpenApiExamples.STATUS)))
-    @APIResponse(responseCode = "404", description = "No such message visible to this identity (message-not-found)",
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(
+            summary = "Delivery status of a message",
+            description =
+                    "Per recipient: state (queued, deferred, delivered, bounced, failed) and every delivery attempt. Only the identity that sent the message, or one with the admin role, sees it; everyone else gets 404.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The message and its recipients",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = MessageStatus.class),
+                            examples = @ExampleObject(name = "sending", value = OpenApiExamples.STATUS)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such message visible to this identity (message-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<MessageStatus> status(@PathParam("id") String id) {
         UUID uuid;
@@ -240,40 +351,58 @@ public class MessagesResource {
             return commit(identity, prepared, http);
         }
         String principal = identity.principal();
-        return idempotency.claim(principal, key, prepared.requestHash(), prepared.id()).flatMap(claim -> {
-            if (claim instanceof IdempotencyKeys.Claim.Replay replay) {
-                return Uni.createFrom().item(replayed(replay.response()));
-            }
-            if (claim instanceof IdempotencyKeys.Claim.Committed committed) {
-                return store.recipients(committed.id()).map(rows -> {
-                    Accepted accepted = new Accepted(committed.id(), "queued",
-                            rows.stream().map(r -> new AcceptedRecipient(r.address, "queued")).toList());
-                    return replayed(toJson(accepted));
+        return idempotency
+                .claim(principal, key, prepared.requestHash(), prepared.id())
+                .flatMap(claim -> {
+                    if (claim instanceof IdempotencyKeys.Claim.Replay replay) {
+                        return Uni.createFrom().item(replayed(replay.response()));
+                    }
+                    if (claim instanceof IdempotencyKeys.Claim.Committed committed) {
+                        return store.recipients(committed.id()).map(rows -> {
+                            Accepted accepted = new Accepted(
+                                    committed.id(),
+                                    "queued",
+                                    rows.stream()
+                                            .map(r -> new AcceptedRecipient(r.address, "queued"))
+                                            .toList());
+                            return replayed(toJson(accepted));
+                        });
+                    }
+                    return commit(identity, prepared, http)
+                            .call(response -> idempotency
+                                    .complete(principal, key, prepared.id(), (String) response.getEntity())
+                                    .onFailure()
+                                    .recoverWithItem(failure -> {
+                                        // the message is committed; a duplicate will find it through the reserved id
+                                        LOG.warnf(
+                                                failure,
+                                                "could not record the answer for idempotency key of %s",
+                                                principal);
+                                        return null;
+                                    }))
+                            .onFailure()
+                            .call(failure -> idempotency.release(principal, key, prepared.id()));
                 });
-            }
-            return commit(identity, prepared, http)
-                    .call(response -> idempotency.complete(principal, key, prepared.id(), (String) response.getEntity())
-                            .onFailure().recoverWithItem(failure -> {
-                                // the message is committed; a duplicate will find it through the reserved id
-                                LOG.warnf(failure, "could not record the answer for idempotency key of %s", principal);
-                                return null;
-                            }))
-                    .onFailure().call(failure -> idempotency.release(principal, key, prepared.id()));
-        });
     }
 
     private Uni<Response> commit(Identity identity, Prepared prepared, HttpServerRequest http) {
-        Submission submission = new Submission(identity, clientAddress(http), Door.API, prepared.id(),
-                prepared.envelope(), prepared.message());
+        Submission submission = new Submission(
+                identity, clientAddress(http), Door.API, prepared.id(), prepared.envelope(), prepared.message());
         return submissions.submit(submission).map(outcome -> {
             if (outcome instanceof SubmissionOutcome.Refused refused) {
                 throw ApiProblem.of(refused.refusal());
             }
             UUID id = ((SubmissionOutcome.Accepted) outcome).id();
-            Accepted accepted = new Accepted(id, "queued", prepared.envelope().recipients().stream()
-                    .map(r -> new AcceptedRecipient(r.address(), "queued")).toList());
-            return Response.accepted(toJson(accepted)).type(MediaType.APPLICATION_JSON)
-                    .location(URI.create("/v1/messages/" + id)).build();
+            Accepted accepted = new Accepted(
+                    id,
+                    "queued",
+                    prepared.envelope().recipients().stream()
+                            .map(r -> new AcceptedRecipient(r.address(), "queued"))
+                            .toList());
+            return Response.accepted(toJson(accepted))
+                    .type(MediaType.APPLICATION_JSON)
+                    .location(URI.create("/v1/messages/" + id))
+                    .build();
         });
     }
 
@@ -284,8 +413,11 @@ public class MessagesResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored idempotent answer is not JSON", e);
         }
-        return Response.accepted(response).type(MediaType.APPLICATION_JSON)
-                .location(URI.create("/v1/messages/" + id)).header("Idempotent-Replayed", "true").build();
+        return Response.accepted(response)
+                .type(MediaType.APPLICATION_JSON)
+                .location(URI.create("/v1/messages/" + id))
+                .header("Idempotent-Replayed", "true")
+                .build();
     }
 
     // --- checks shared by both POSTs
@@ -316,8 +448,8 @@ public class MessagesResource {
     private static String authorAddress(HeaderSection headers) {
         List<String> authors = RawMessage.addresses(headers, "from");
         if (authors.isEmpty()) {
-            throw ApiProblem.of(new Refusal(550, "5.6.0", "Message has no From: header", 422,
-                    "https://mailgate.dev/problems/missing-from"));
+            throw ApiProblem.of(new Refusal(
+                    550, "5.6.0", "Message has no From: header", 422, "https://mailgate.dev/problems/missing-from"));
         }
         return authors.get(0);
     }

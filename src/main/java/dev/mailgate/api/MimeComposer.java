@@ -41,19 +41,34 @@ import java.util.regex.Pattern;
 public final class MimeComposer {
 
     /** The composed message and its envelope. */
-    public record Composed(byte[] raw, String sender, List<String> recipients, String messageId,
-            long attachmentBytes) {
-    }
+    public record Composed(
+            byte[] raw, String sender, List<String> recipients, String messageId, long attachmentBytes) {}
 
     /** Header fields the caller may not set: mailgate sets them, JSON has a member for them, or they are unsafe. */
     private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
-    private static final Set<String> FORBIDDEN_HEADERS = Set.of("bcc", "received", "return-path", "dkim-signature",
-            "domainkey-signature", "authentication-results", "mime-version", "from", "to", "cc", "reply-to", "subject",
-            "delivered-to", "x-original-to", "resent-bcc");
+
+    private static final Set<String> FORBIDDEN_HEADERS = Set.of(
+            "bcc",
+            "received",
+            "return-path",
+            "dkim-signature",
+            "domainkey-signature",
+            "authentication-results",
+            "mime-version",
+            "from",
+            "to",
+            "cc",
+            "reply-to",
+            "subject",
+            "delivered-to",
+            "x-original-to",
+            "resent-bcc");
 
     /** RFC 5322 field name: printable US-ASCII except colon. */
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]{1,76}");
-    private static final Pattern CONTENT_ID = Pattern.compile("[!-;=?-~&&[^<>\"\\\\\\[\\]()@,;:]]+(@[!-;=?-~&&[^<>\"\\\\\\[\\]()@,;:]]+)?");
+
+    private static final Pattern CONTENT_ID =
+            Pattern.compile("[!-;=?-~&&[^<>\"\\\\\\[\\]()@,;:]]+(@[!-;=?-~&&[^<>\"\\\\\\[\\]()@,;:]]+)?");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Session SESSION = Session.getInstance(sessionProperties());
 
@@ -92,7 +107,8 @@ public final class MimeComposer {
         }
         if (request.tags() != null) {
             for (int i = 0; i < request.tags().size(); i++) {
-                if (request.tags().get(i) == null || !TAG.matcher(request.tags().get(i)).matches()) {
+                if (request.tags().get(i) == null
+                        || !TAG.matcher(request.tags().get(i)).matches()) {
                     errors.add(new Problem.FieldError("tags[" + i + "]", "1 to 64 of A-Z a-z 0-9 . _ : -"));
                 }
             }
@@ -102,7 +118,8 @@ public final class MimeComposer {
         if (!errors.isEmpty()) {
             throw ApiProblem.invalidRequest(errors);
         }
-        long attachmentBytes = attachments.stream().mapToLong(a -> a.bytes.length).sum();
+        long attachmentBytes =
+                attachments.stream().mapToLong(a -> a.bytes.length).sum();
         if (attachmentBytes > maxAttachmentBytes) {
             throw ApiProblem.attachmentsTooLarge(attachmentBytes, maxAttachmentBytes);
         }
@@ -133,10 +150,11 @@ public final class MimeComposer {
             }
             setBody(message, request, attachments);
             message.saveChanges();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + (int) Math.min(attachmentBytes * 4 / 3, 1 << 28));
+            ByteArrayOutputStream out =
+                    new ByteArrayOutputStream(4096 + (int) Math.min(attachmentBytes * 4 / 3, 1 << 28));
             message.writeTo(out);
-            return new Composed(out.toByteArray(), from.getAddress(), recipients, message.getMessageID(),
-                    attachmentBytes);
+            return new Composed(
+                    out.toByteArray(), from.getAddress(), recipients, message.getMessageID(), attachmentBytes);
         } catch (MessagingException e) {
             throw ApiProblem.invalidRequest("body", "cannot compose a MIME message: " + e.getMessage());
         } catch (IOException e) {
@@ -148,8 +166,10 @@ public final class MimeComposer {
             throws MessagingException {
         boolean hasText = !isEmpty(request.text());
         boolean hasHtml = !isEmpty(request.html());
-        List<DecodedAttachment> inline = hasHtml ? attachments.stream().filter(a -> a.contentId != null).toList() : List.of();
-        List<DecodedAttachment> attached = attachments.stream().filter(a -> !inline.contains(a)).toList();
+        List<DecodedAttachment> inline =
+                hasHtml ? attachments.stream().filter(a -> a.contentId != null).toList() : List.of();
+        List<DecodedAttachment> attached =
+                attachments.stream().filter(a -> !inline.contains(a)).toList();
 
         // The HTML, with its inline images when it has any (RFC 2387 multipart/related).
         MimeMultipart related = null;
@@ -180,8 +200,10 @@ public final class MimeComposer {
             return;
         }
         MimeMultipart mixed = new MimeMultipart("mixed");
-        mixed.addBodyPart(bodyMultipart != null ? wrap(bodyMultipart)
-                : hasHtml ? textPart(request.html(), "html") : textPart(request.text(), "plain"));
+        mixed.addBodyPart(
+                bodyMultipart != null
+                        ? wrap(bodyMultipart)
+                        : hasHtml ? textPart(request.html(), "html") : textPart(request.text(), "plain"));
         for (DecodedAttachment a : attached) {
             mixed.addBodyPart(attachmentPart(a, a.contentId != null ? Part.INLINE : Part.ATTACHMENT));
         }
@@ -254,14 +276,15 @@ public final class MimeComposer {
             address.validate();
             String addr = address.getAddress();
             int at = addr.lastIndexOf('@');
-            if (at <= 0 || at == addr.length() - 1 || !StandardCharsets.US_ASCII.newEncoder().canEncode(addr)
+            if (at <= 0
+                    || at == addr.length() - 1
+                    || !StandardCharsets.US_ASCII.newEncoder().canEncode(addr)
                     || addr.length() > 254) {
                 errors.add(new Problem.FieldError(field, "not an e-mail address (ASCII local-part@domain)"));
                 return null;
             }
             // re-created so that a non-ASCII display name is written as RFC 2047 encoded words, not raw 8-bit
-            return address.getPersonal() == null ? address
-                    : new InternetAddress(addr, address.getPersonal(), "UTF-8");
+            return address.getPersonal() == null ? address : new InternetAddress(addr, address.getPersonal(), "UTF-8");
         } catch (java.io.UnsupportedEncodingException e) {
             throw new IllegalStateException(e);
         } catch (AddressException e) {
@@ -301,10 +324,10 @@ public final class MimeComposer {
         return out;
     }
 
-    private record DecodedAttachment(String filename, String contentType, byte[] bytes, String contentId) {
-    }
+    private record DecodedAttachment(String filename, String contentType, byte[] bytes, String contentId) {}
 
-    private static List<DecodedAttachment> attachments(List<SendRequest.Attachment> list, List<Problem.FieldError> errors) {
+    private static List<DecodedAttachment> attachments(
+            List<SendRequest.Attachment> list, List<Problem.FieldError> errors) {
         List<DecodedAttachment> out = new ArrayList<>();
         if (list == null) {
             return out;
@@ -316,17 +339,21 @@ public final class MimeComposer {
                 errors.add(new Problem.FieldError(field, "required"));
                 continue;
             }
-            if (a.filename() == null || a.filename().isBlank() || a.filename().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            if (a.filename() == null
+                    || a.filename().isBlank()
+                    || a.filename().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 errors.add(new Problem.FieldError(field + ".filename", "required, without control characters"));
                 continue;
             }
-            String contentType = a.contentType() == null || a.contentType().isBlank() ? "application/octet-stream"
+            String contentType = a.contentType() == null || a.contentType().isBlank()
+                    ? "application/octet-stream"
                     : a.contentType().trim();
             try {
                 ContentType parsed = new ContentType(contentType);
                 String primary = parsed.getPrimaryType().toLowerCase(Locale.ROOT);
                 if (primary.equals("multipart") || primary.equals("message")) {
-                    errors.add(new Problem.FieldError(field + ".content_type",
+                    errors.add(new Problem.FieldError(
+                            field + ".content_type",
                             "composite types (multipart/*, message/*) cannot be attached as base64 parts"));
                     continue;
                 }
@@ -341,7 +368,8 @@ public final class MimeComposer {
             }
             byte[] bytes;
             try {
-                bytes = Base64.getDecoder().decode(a.content() == null ? "" : a.content().replaceAll("\\s+", ""));
+                bytes = Base64.getDecoder()
+                        .decode(a.content() == null ? "" : a.content().replaceAll("\\s+", ""));
             } catch (IllegalArgumentException e) {
                 errors.add(new Problem.FieldError(field + ".content", "not base64"));
                 continue;
@@ -352,8 +380,8 @@ public final class MimeComposer {
     }
 
     /** To, Cc and Bcc addresses, de-duplicated ignoring case, in order of appearance. */
-    private static List<String> envelopeRecipients(List<InternetAddress> to, List<InternetAddress> cc,
-            List<InternetAddress> bcc) {
+    private static List<String> envelopeRecipients(
+            List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
         Map<String, String> seen = new LinkedHashMap<>();
         for (List<InternetAddress> list : List.of(to, cc, bcc)) {
             for (InternetAddress a : list) {

@@ -3,8 +3,7 @@ package dev.mailgate.api;
 /** Examples shown in the OpenAPI document ({@code /q/openapi}) and Swagger UI. */
 final class OpenApiExamples {
 
-    private OpenApiExamples() {
-    }
+    private OpenApiExamples() {}
 
     static final String TEXT = """
             {

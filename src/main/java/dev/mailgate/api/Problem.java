@@ -13,20 +13,33 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @io.quarkus.runtime.annotations.RegisterForReflection
 @Schema(name = "Problem", description = "RFC 9457 problem details. Branch on `type`, never on `title` or `detail`.")
 public record Problem(
-        @Schema(description = "Stable URI naming the kind of error", example = "https://mailgate.dev/problems/sender-not-owned") String type,
-        @Schema(description = "Short summary of the kind of error", example = "Sender address not owned") String title,
-        @Schema(description = "HTTP status code", example = "403") int status,
-        @Schema(description = "What went wrong with this request", example = "From: address <ceo@example.com> is not an address of the authenticated identity") String detail,
-        @Schema(description = "The request path", example = "/v1/messages") String instance,
-        @Schema(description = "For validation errors: one entry per offending field") List<FieldError> errors) {
+        @Schema(
+                description = "Stable URI naming the kind of error",
+                example = "https://mailgate.dev/problems/sender-not-owned")
+        String type,
+
+        @Schema(description = "Short summary of the kind of error", example = "Sender address not owned")
+        String title,
+
+        @Schema(description = "HTTP status code", example = "403")
+        int status,
+
+        @Schema(
+                description = "What went wrong with this request",
+                example = "From: address <ceo@example.com> is not an address of the authenticated identity")
+        String detail,
+
+        @Schema(description = "The request path", example = "/v1/messages")
+        String instance,
+
+        @Schema(description = "For validation errors: one entry per offending field")
+        List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     @io.quarkus.runtime.annotations.RegisterForReflection
-
     @Schema(name = "FieldError")
     public record FieldError(
             @Schema(example = "to[0]") String field,
-            @Schema(example = "not an e-mail address") String message) {
-    }
+            @Schema(example = "not an e-mail address") String message) {}
 }

@@ -37,16 +37,26 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, HttpServerRequest request) {
-        return respond(new ApiProblem(401, "unauthenticated", "Authentication required",
-                "send an OAuth access token from the mailgate Keycloak realm as 'Authorization: Bearer <token>'"),
-                request, "Bearer realm=\"mailgate\"");
+        return respond(
+                new ApiProblem(
+                        401,
+                        "unauthenticated",
+                        "Authentication required",
+                        "send an OAuth access token from the mailgate Keycloak realm as 'Authorization: Bearer <token>'"),
+                request,
+                "Bearer realm=\"mailgate\"");
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
-        return respond(new ApiProblem(401, "invalid-token", "Invalid access token",
-                "the bearer token is not valid for mailgate (signature, issuer, audience or expiry)"),
-                request, "Bearer realm=\"mailgate\", error=\"invalid_token\"");
+        return respond(
+                new ApiProblem(
+                        401,
+                        "invalid-token",
+                        "Invalid access token",
+                        "the bearer token is not valid for mailgate (signature, issuer, audience or expiry)"),
+                request,
+                "Bearer realm=\"mailgate\", error=\"invalid_token\"");
     }
 
     @ServerExceptionMapper
@@ -108,20 +118,36 @@ public class ProblemMappers {
             case 401 -> new ApiProblem(401, "unauthenticated", "Authentication required", e.getMessage());
             case 403 -> new ApiProblem(403, "forbidden", "Forbidden", e.getMessage());
             case 404 -> new ApiProblem(404, "not-found", "Not found", "no resource at " + request.path());
-            case 405 -> new ApiProblem(405, "method-not-allowed", "Method not allowed",
-                    request.method() + " is not allowed on " + request.path());
+            case 405 ->
+                new ApiProblem(
+                        405,
+                        "method-not-allowed",
+                        "Method not allowed",
+                        request.method() + " is not allowed on " + request.path());
             case 406 -> new ApiProblem(406, "not-acceptable", "Not acceptable", e.getMessage());
             case 413 -> ApiProblem.requestTooLarge(e.getMessage());
-            case 415 -> new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
-                    "Content-Type " + request.getHeader("Content-Type") + " is not accepted here");
-            default -> status >= 500 ? internal(e) : new ApiProblem(status, "about:blank",
-                    Response.Status.fromStatusCode(status) == null ? "Error"
-                            : Response.Status.fromStatusCode(status).getReasonPhrase(),
-                    e.getMessage());
+            case 415 ->
+                new ApiProblem(
+                        415,
+                        "unsupported-media-type",
+                        "Unsupported media type",
+                        "Content-Type " + request.getHeader("Content-Type") + " is not accepted here");
+            default ->
+                status >= 500
+                        ? internal(e)
+                        : new ApiProblem(
+                                status,
+                                "about:blank",
+                                Response.Status.fromStatusCode(status) == null
+                                        ? "Error"
+                                        : Response.Status.fromStatusCode(status).getReasonPhrase(),
+                                e.getMessage());
         };
         Response response = respond(problem, request);
         if (status == 405 && e.getResponse().getHeaderString("Allow") != null) {
-            return Response.fromResponse(response).header("Allow", e.getResponse().getHeaderString("Allow")).build();
+            return Response.fromResponse(response)
+                    .header("Allow", e.getResponse().getHeaderString("Allow"))
+                    .build();
         }
         return response;
     }
@@ -134,7 +160,10 @@ public class ProblemMappers {
 
     static ApiProblem internal(Throwable e) {
         LOG.error("unexpected error in the HTTP API", e);
-        return new ApiProblem(500, "internal-error", "Internal error",
+        return new ApiProblem(
+                500,
+                "internal-error",
+                "Internal error",
                 "mailgate failed unexpectedly; nothing was queued unless a 202 was returned");
     }
 

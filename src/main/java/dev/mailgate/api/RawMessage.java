@@ -26,11 +26,11 @@ import org.apache.james.mime4j.field.address.ParseException;
  */
 public final class RawMessage {
 
-    private static final DateTimeFormatter RFC5322_DATE = DateTimeFormatter
-            .ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC5322_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
-    private RawMessage() {
-    }
+    private RawMessage() {}
 
     /**
      * Refuses what SMTP would refuse too: no header section, a bare CR or LF (line ends are CRLF, the
@@ -53,7 +53,8 @@ public final class RawMessage {
                 i++;
                 lineStart = i + 1;
             } else if (b == '\n') {
-                throw ApiProblem.invalidMessage("bare LF at offset " + i + "; lines must end with CRLF (RFC 5322 §2.3)");
+                throw ApiProblem.invalidMessage(
+                        "bare LF at offset " + i + "; lines must end with CRLF (RFC 5322 §2.3)");
             }
         }
         if (message.length - lineStart > 998) {
@@ -111,7 +112,8 @@ public final class RawMessage {
                     continue; // "Bcc:" with no value is legal (RFC 5322 §3.6.3)
                 }
                 try {
-                    for (Mailbox mailbox : DefaultAddressParser.DEFAULT.parseAddressList(value).flatten()) {
+                    for (Mailbox mailbox :
+                            DefaultAddressParser.DEFAULT.parseAddressList(value).flatten()) {
                         seen.putIfAbsent(mailbox.getAddress().toLowerCase(Locale.ROOT), mailbox.getAddress());
                     }
                 } catch (ParseException e) {
@@ -136,15 +138,20 @@ public final class RawMessage {
                 break;
             }
         }
-        return new Envelope(sender, recipients.stream().map(EnvelopeRecipient::of).toList(),
-                eightBit ? Optional.of("8BITMIME") : Optional.empty(), utf8Headers, Optional.empty(), Optional.empty());
+        return new Envelope(
+                sender,
+                recipients.stream().map(EnvelopeRecipient::of).toList(),
+                eightBit ? Optional.of("8BITMIME") : Optional.empty(),
+                utf8Headers,
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** {@code Received:} for a message that came in over HTTPS (RFC 5321 §4.4 form, protocol "HTTPS"). */
     public static byte[] traceHeader(String clientAddress, String hostname, UUID id, Instant at) {
         String literal = clientAddress.contains(":") ? "[IPv6:" + clientAddress + "]" : "[" + clientAddress + "]";
-        String header = "Received: from " + literal + " by " + hostname + " (mailgate) with HTTPS id " + id
-                + ";\r\n\t" + RFC5322_DATE.format(at) + "\r\n";
+        String header = "Received: from " + literal + " by " + hostname + " (mailgate) with HTTPS id " + id + ";\r\n\t"
+                + RFC5322_DATE.format(at) + "\r\n";
         return header.getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -29,9 +29,11 @@ public class RequestSizeGuard {
     private final ObjectMapper json;
     private final ContentBudget budget;
 
-    public RequestSizeGuard(MailgateConfig config,
+    public RequestSizeGuard(
+            MailgateConfig config,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody,
-            ObjectMapper json, ContentBudget budget) {
+            ObjectMapper json,
+            ContentBudget budget) {
         this.budget = budget;
         this.maxMessageSize = config.limits().maxMessageSize();
         this.maxBodySize = maxBody.asLongValue();
@@ -50,9 +52,12 @@ public class RequestSizeGuard {
             boolean raw = ctx.request().path().startsWith("/v1/messages/raw");
             long limit = raw ? maxMessageSize : maxBodySize;
             if (declared > limit) {
-                refuse(ctx, raw ? ApiProblem.messageTooLarge(declared, limit)
-                        : ApiProblem.requestTooLarge("the request body is " + declared + " octets, at most " + limit
-                                + " are accepted"));
+                refuse(
+                        ctx,
+                        raw
+                                ? ApiProblem.messageTooLarge(declared, limit)
+                                : ApiProblem.requestTooLarge("the request body is " + declared + " octets, at most "
+                                        + limit + " are accepted"));
                 return;
             }
             if (ctx.request().method() != HttpMethod.POST) {
@@ -81,7 +86,8 @@ public class RequestSizeGuard {
         if (problem.retryAfter() != null) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds()));
         }
-        ctx.response().setStatusCode(problem.status())
+        ctx.response()
+                .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(body);

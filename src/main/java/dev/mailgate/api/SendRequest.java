@@ -17,18 +17,24 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 @io.quarkus.runtime.annotations.RegisterForReflection
-@Schema(name = "SendRequest", description = "A message to compose and queue. At least one of `text` and `html`, at least one recipient.")
+@Schema(
+        name = "SendRequest",
+        description = "A message to compose and queue. At least one of `text` and `html`, at least one recipient.")
 public record SendRequest(
-        @NotBlank @Size(max = 998)
-        @Schema(required = true, description = "Author: an address the token owns (its verified email or the allowed_senders claim); optionally with a display name", example = "Billing <billing@apps.example.com>")
+        @NotBlank
+        @Size(max = 998)
+        @Schema(
+                required = true,
+                description =
+                        "Author: an address the token owns (its verified email or the allowed_senders claim); optionally with a display name",
+                example = "Billing <billing@apps.example.com>")
         String from,
 
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
         @Schema(description = "To: recipients", example = "[\"Ana Lía <ana@example.net>\"]")
         List<@NotBlank String> to,
 
-        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-        @Schema(description = "Cc: recipients")
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) @Schema(description = "Cc: recipients")
         List<@NotBlank String> cc,
 
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -41,17 +47,24 @@ public record SendRequest(
         List<@NotBlank String> replyTo,
 
         @Size(max = 4000)
-        @Schema(description = "Subject; any Unicode (encoded as RFC 2047 words as needed)", example = "Votre facture n° 42 ✓")
+        @Schema(
+                description = "Subject; any Unicode (encoded as RFC 2047 words as needed)",
+                example = "Votre facture n° 42 ✓")
         String subject,
 
         @Schema(description = "Plain-text body", example = "Hello Ana,\nyour invoice is attached.")
         String text,
 
-        @Schema(description = "HTML body; inline images reference attachments by `cid:<content_id>`", example = "<p>Hello Ana,</p><p>your invoice is attached.</p><img src=\"cid:logo\">")
+        @Schema(
+                description = "HTML body; inline images reference attachments by `cid:<content_id>`",
+                example = "<p>Hello Ana,</p><p>your invoice is attached.</p><img src=\"cid:logo\">")
         String html,
 
         @Size(max = 50)
-        @Schema(description = "Extra header fields. Refused: Bcc, Received, Return-Path, DKIM-Signature, ARC-*, Content-*, MIME-Version, and the fields that have their own JSON member (From, To, Cc, Reply-To, Subject)", example = "{\"X-Campaign\": \"november\", \"List-Unsubscribe\": \"<mailto:unsubscribe@example.com>\"}")
+        @Schema(
+                description =
+                        "Extra header fields. Refused: Bcc, Received, Return-Path, DKIM-Signature, ARC-*, Content-*, MIME-Version, and the fields that have their own JSON member (From, To, Cc, Reply-To, Subject)",
+                example = "{\"X-Campaign\": \"november\", \"List-Unsubscribe\": \"<mailto:unsubscribe@example.com>\"}")
         Map<@NotBlank String, @Size(max = 4000) String> headers,
 
         @Size(max = 100)
@@ -59,15 +72,21 @@ public record SendRequest(
         List<@Valid Attachment> attachments,
 
         @Size(max = 10)
-        @Schema(description = "Labels for the sender's own bookkeeping (validated; not written into the message)", example = "[\"invoice\"]")
+        @Schema(
+                description = "Labels for the sender's own bookkeeping (validated; not written into the message)",
+                example = "[\"invoice\"]")
         List<@NotBlank @Size(max = 64) String> tags) {
 
     @JsonIgnoreProperties(ignoreUnknown = false)
     @io.quarkus.runtime.annotations.RegisterForReflection
     @Schema(name = "Attachment")
     public record Attachment(
-            @NotBlank @Size(max = 255)
-            @Schema(required = true, description = "File name (any Unicode; RFC 2231 encoded as needed)", example = "facture-42 €.pdf")
+            @NotBlank
+            @Size(max = 255)
+            @Schema(
+                    required = true,
+                    description = "File name (any Unicode; RFC 2231 encoded as needed)",
+                    example = "facture-42 €.pdf")
             String filename,
 
             @JsonProperty("content_type")
@@ -75,12 +94,16 @@ public record SendRequest(
             String contentType,
 
             @NotBlank
-            @Schema(required = true, description = "The bytes, base64 (RFC 4648, no line breaks needed)", example = "JVBERi0xLjQKJcfsj6IK")
+            @Schema(
+                    required = true,
+                    description = "The bytes, base64 (RFC 4648, no line breaks needed)",
+                    example = "JVBERi0xLjQKJcfsj6IK")
             String content,
 
             @JsonProperty("content_id")
             @Size(max = 250)
-            @Schema(description = "Makes this an inline part referenced from the HTML as cid:<content_id>", example = "logo")
-            String contentId) {
-    }
+            @Schema(
+                    description = "Makes this an inline part referenced from the HTML as cid:<content_id>",
+                    example = "logo")
+            String contentId) {}
 }

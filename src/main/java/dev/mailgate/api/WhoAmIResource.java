@@ -22,9 +22,8 @@ public class WhoAmIResource {
 
     /** Serialized by Jackson; registered for reflection so the native image keeps its accessors. */
     @RegisterForReflection
-    public record WhoAmI(String principal, String email, List<String> allowedSenders, List<String> roles,
-            boolean maySend) {
-    }
+    public record WhoAmI(
+            String principal, String email, List<String> allowedSenders, List<String> roles, boolean maySend) {}
 
     private final SecurityIdentity security;
     private final IdentityMapper mapper;
@@ -38,7 +37,11 @@ public class WhoAmIResource {
     @Produces(MediaType.APPLICATION_JSON)
     public WhoAmI whoami() {
         Identity identity = mapper.toIdentity(security);
-        return new WhoAmI(identity.principal(), identity.verifiedEmail().orElse(null), identity.allowedSenders(),
-                List.copyOf(new TreeSet<>(identity.roles())), identity.maySend());
+        return new WhoAmI(
+                identity.principal(),
+                identity.verifiedEmail().orElse(null),
+                identity.allowedSenders(),
+                List.copyOf(new TreeSet<>(identity.roles())),
+                identity.maySend());
     }
 }

@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("mailgate.audit");
-    private static final org.jboss.logmanager.Logger AUDIT_LOGGER = org.jboss.logmanager.Logger.getLogger("mailgate.audit");
+    private static final org.jboss.logmanager.Logger AUDIT_LOGGER =
+            org.jboss.logmanager.Logger.getLogger("mailgate.audit");
     private static final Duration FLUSH_EVERY = Duration.ofMillis(200);
     private static final int MAX_BATCH = 500;
 
@@ -41,8 +42,12 @@ public class AuditLog {
     }
 
     void start(@Observes StartupEvent ignored) {
-        timer = vertx.setPeriodic(FLUSH_EVERY.toMillis(), id -> flush().subscribe().with(x -> {
-        }, failure -> LOG.warnf("audit flush failed, will retry: %s", failure.getMessage())));
+        timer = vertx.setPeriodic(
+                FLUSH_EVERY.toMillis(),
+                id -> flush().subscribe()
+                        .with(
+                                x -> {},
+                                failure -> LOG.warnf("audit flush failed, will retry: %s", failure.getMessage())));
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -68,14 +73,20 @@ public class AuditLog {
         }
         String message = "type=" + event.type() + " principal=" + event.principal() + " client=" + event.clientAddress()
                 + " door=" + event.door() + " message=" + event.messageId() + " detail=" + event.detail();
-        org.jboss.logmanager.ExtLogRecord record = new org.jboss.logmanager.ExtLogRecord(java.util.logging.Level.INFO,
-                message, org.jboss.logmanager.ExtLogRecord.FormatStyle.NO_FORMAT, AuditLog.class.getName());
+        org.jboss.logmanager.ExtLogRecord record = new org.jboss.logmanager.ExtLogRecord(
+                java.util.logging.Level.INFO,
+                message,
+                org.jboss.logmanager.ExtLogRecord.FormatStyle.NO_FORMAT,
+                AuditLog.class.getName());
         record.setLoggerName(AUDIT_LOGGER.getName());
         record.putMdc("audit.type", event.type());
         putIfPresent(record, "principal", event.principal());
         putIfPresent(record, "client_address", event.clientAddress());
         putIfPresent(record, "door", event.door());
-        putIfPresent(record, "message_id", event.messageId() == null ? null : event.messageId().toString());
+        putIfPresent(
+                record,
+                "message_id",
+                event.messageId() == null ? null : event.messageId().toString());
         AUDIT_LOGGER.logRaw(record);
     }
 
@@ -96,7 +107,8 @@ public class AuditLog {
             batch.add(toEntity(event));
         }
         return SafeContext.run(vertx, () -> sessions.withTransaction((s, tx) -> s.persistAll(batch.toArray())))
-                .onFailure().invoke(failure -> batch.forEach(e -> pending.add(fromEntity(e))))
+                .onFailure()
+                .invoke(failure -> batch.forEach(e -> pending.add(fromEntity(e))))
                 .eventually(() -> flushing.set(false))
                 .replaceWithVoid();
     }

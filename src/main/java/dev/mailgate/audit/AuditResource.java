@@ -49,28 +49,46 @@ public class AuditResource {
 
     @GET
     @Produces({MediaType.APPLICATION_JSON, "application/problem+json"})
-    public Uni<Response> list(@QueryParam("principal") String principal, @QueryParam("client") String client,
-            @QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("100") int limit) {
+    public Uni<Response> list(
+            @QueryParam("principal") String principal,
+            @QueryParam("client") String client,
+            @QueryParam("type") String type,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
         if (!mapper.toIdentity(security).hasRole(adminRole)) {
             return Uni.createFrom().item(problem(403, "forbidden", "The audit log needs the role " + adminRole));
         }
         if (limit < 1 || limit > 1000) {
             return Uni.createFrom().item(problem(400, "invalid-parameter", "limit must be between 1 and 1000"));
         }
-        StringBuilder sql = new StringBuilder("SELECT id, occurred_at, type, principal, client_address, door, message_id, detail"
-                + " FROM audit_event WHERE true");
+        StringBuilder sql =
+                new StringBuilder("SELECT id, occurred_at, type, principal, client_address, door, message_id, detail"
+                        + " FROM audit_event WHERE true");
         List<Object> params = new ArrayList<>();
         try {
             add(sql, params, " AND principal = $", principal);
             add(sql, params, " AND client_address = $", client);
             add(sql, params, " AND type = $", type);
-            add(sql, params, " AND occurred_at >= $", from == null ? null : OffsetDateTime.ofInstant(Instant.parse(from), ZoneOffset.UTC));
-            add(sql, params, " AND occurred_at < $", to == null ? null : OffsetDateTime.ofInstant(Instant.parse(to), ZoneOffset.UTC));
+            add(
+                    sql,
+                    params,
+                    " AND occurred_at >= $",
+                    from == null ? null : OffsetDateTime.ofInstant(Instant.parse(from), ZoneOffset.UTC));
+            add(
+                    sql,
+                    params,
+                    " AND occurred_at < $",
+                    to == null ? null : OffsetDateTime.ofInstant(Instant.parse(to), ZoneOffset.UTC));
             add(sql, params, " AND id < $", cursor == null ? null : Long.parseLong(cursor));
         } catch (DateTimeParseException | NumberFormatException e) {
-            return Uni.createFrom().item(problem(400, "invalid-parameter",
-                    "from/to must be ISO-8601 instants (2026-11-26T10:00:00Z) and cursor a value from next_cursor"));
+            return Uni.createFrom()
+                    .item(
+                            problem(
+                                    400,
+                                    "invalid-parameter",
+                                    "from/to must be ISO-8601 instants (2026-11-26T10:00:00Z) and cursor a value from next_cursor"));
         }
         sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
@@ -84,16 +102,24 @@ public class AuditResource {
                     break;
                 }
                 last = row.getLong("id");
-                events.add(new JsonObject().put("id", last)
-                        .put("at", row.getOffsetDateTime("occurred_at").toInstant().toString())
+                events.add(new JsonObject()
+                        .put("id", last)
+                        .put(
+                                "at",
+                                row.getOffsetDateTime("occurred_at").toInstant().toString())
                         .put("type", row.getString("type"))
                         .put("principal", row.getString("principal"))
                         .put("client_address", row.getString("client_address"))
                         .put("door", row.getString("door"))
-                        .put("message_id", row.getUUID("message_id") == null ? null : row.getUUID("message_id").toString())
+                        .put(
+                                "message_id",
+                                row.getUUID("message_id") == null
+                                        ? null
+                                        : row.getUUID("message_id").toString())
                         .put("detail", row.getString("detail")));
             }
-            JsonObject body = new JsonObject().put("events", events).put("next_cursor", more ? String.valueOf(last) : null);
+            JsonObject body =
+                    new JsonObject().put("events", events).put("next_cursor", more ? String.valueOf(last) : null);
             return Response.ok(body.encode(), MediaType.APPLICATION_JSON).build();
         });
     }
@@ -106,8 +132,14 @@ public class AuditResource {
     }
 
     private static Response problem(int status, String type, String detail) {
-        JsonObject body = new JsonObject().put("type", "https://mailgate.dev/problems/" + type).put("title", detail)
-                .put("status", status).put("detail", detail);
-        return Response.status(status).type("application/problem+json").entity(body.encode()).build();
+        JsonObject body = new JsonObject()
+                .put("type", "https://mailgate.dev/problems/" + type)
+                .put("title", detail)
+                .put("status", status)
+                .put("detail", detail);
+        return Response.status(status)
+                .type("application/problem+json")
+                .entity(body.encode())
+                .build();
     }
 }

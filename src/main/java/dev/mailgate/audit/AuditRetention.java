@@ -26,25 +26,37 @@ public class AuditRetention {
         this.config = config;
     }
 
-    @Scheduled(every = "${mailgate.audit.retention-every:1h}", delayed = "30s", identity = "audit-retention",
+    @Scheduled(
+            every = "${mailgate.audit.retention-every:1h}",
+            delayed = "30s",
+            identity = "audit-retention",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return purge().onFailure().invoke(f -> LOG.warnf("audit retention failed: %s", f.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return purge().onFailure()
+                .invoke(f -> LOG.warnf("audit retention failed: %s", f.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Runs the purge now; answers the number of audit rows deleted. */
     public Uni<Integer> purge() {
         double seconds = config.audit().retention().toSeconds();
-        return pool.preparedQuery("DELETE FROM audit_event WHERE occurred_at < now() - make_interval(secs => $1::float8)")
+        return pool.preparedQuery(
+                        "DELETE FROM audit_event WHERE occurred_at < now() - make_interval(secs => $1::float8)")
                 .execute(Tuple.of(seconds))
                 .map(rows -> rows.rowCount())
-                .call(() -> pool.query("DELETE FROM policy_auth_failure WHERE failed_at < now() - interval '1 day'").execute())
-                .call(() -> pool.query("DELETE FROM policy_lockout WHERE locked_until < now()").execute())
-                .call(() -> pool.query("DELETE FROM policy_rate_counter WHERE window_start < now() - interval '2 days'").execute())
+                .call(() -> pool.query("DELETE FROM policy_auth_failure WHERE failed_at < now() - interval '1 day'")
+                        .execute())
+                .call(() -> pool.query("DELETE FROM policy_lockout WHERE locked_until < now()")
+                        .execute())
+                .call(() -> pool.query("DELETE FROM policy_rate_counter WHERE window_start < now() - interval '2 days'")
+                        .execute())
                 .invoke(n -> {
                     if (n > 0) {
-                        LOG.infof("audit retention: deleted %d rows older than %s", n, config.audit().retention());
+                        LOG.infof(
+                                "audit retention: deleted %d rows older than %s",
+                                n, config.audit().retention());
                     }
                 });
     }

@@ -35,10 +35,13 @@ public class CachedTokenIdentityProvider implements IdentityProvider<TokenAuthen
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        return Uni.createFrom().item(verified.find(request.getToken().getToken())
-                .map(identity -> forThisRequest(identity, HttpSecurityUtils.getRoutingContextAttribute(request)))
-                .orElse(null));
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        return Uni.createFrom()
+                .item(verified.find(request.getToken().getToken())
+                        .map(identity ->
+                                forThisRequest(identity, HttpSecurityUtils.getRoutingContextAttribute(request)))
+                        .orElse(null));
     }
 
     /** The cached identity, but pointing at this request's routing context, not the first one's. */
@@ -46,6 +49,8 @@ public class CachedTokenIdentityProvider implements IdentityProvider<TokenAuthen
         if (routing == null) {
             return identity;
         }
-        return QuarkusSecurityIdentity.builder(identity).addAttribute(RoutingContext.class.getName(), routing).build();
+        return QuarkusSecurityIdentity.builder(identity)
+                .addAttribute(RoutingContext.class.getName(), routing)
+                .build();
     }
 }

@@ -11,8 +11,13 @@ import java.util.Set;
  * the extra sender addresses/domains from the senders claim, and the roles.
  * Shared by SMTP and the HTTP API so both doors authorize the same way.
  */
-public record Identity(String principal, Optional<String> verifiedEmail, List<String> allowedSenders,
-        Set<String> roles, String sendRole, Map<String, Integer> limits) {
+public record Identity(
+        String principal,
+        Optional<String> verifiedEmail,
+        List<String> allowedSenders,
+        Set<String> roles,
+        String sendRole,
+        Map<String, Integer> limits) {
 
     public Identity {
         allowedSenders = List.copyOf(allowedSenders);
@@ -21,7 +26,11 @@ public record Identity(String principal, Optional<String> verifiedEmail, List<St
     }
 
     /** An identity without sending-limit overrides from its token. */
-    public Identity(String principal, Optional<String> verifiedEmail, List<String> allowedSenders, Set<String> roles,
+    public Identity(
+            String principal,
+            Optional<String> verifiedEmail,
+            List<String> allowedSenders,
+            Set<String> roles,
             String sendRole) {
         this(principal, verifiedEmail, allowedSenders, roles, sendRole, Map.of());
     }

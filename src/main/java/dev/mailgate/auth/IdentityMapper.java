@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -68,8 +68,13 @@ public class IdentityMapper {
         return out;
     }
 
-    private static final Set<String> LIMIT_NAMES = Set.of("messages-per-minute", "messages-per-hour", "messages-per-day",
-            "recipients-per-minute", "recipients-per-hour", "recipients-per-day");
+    private static final Set<String> LIMIT_NAMES = Set.of(
+            "messages-per-minute",
+            "messages-per-hour",
+            "messages-per-day",
+            "recipients-per-minute",
+            "recipients-per-hour",
+            "recipients-per-day");
 
     private static void put(Map<String, Integer> out, String name, String value) {
         String key = name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -90,8 +95,8 @@ public class IdentityMapper {
         Object email = jwt.getClaim("email");
         Object verified = jwt.getClaim("email_verified");
         String address = asString(email);
-        boolean isVerified = verified instanceof Boolean b ? b
-                : verified == JsonValue.TRUE || "true".equals(asString(verified));
+        boolean isVerified =
+                verified instanceof Boolean b ? b : verified == JsonValue.TRUE || "true".equals(asString(verified));
         return isVerified && address != null && !address.isBlank() ? Optional.of(address) : Optional.empty();
     }
 

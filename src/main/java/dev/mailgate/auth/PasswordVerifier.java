@@ -28,9 +28,10 @@ public class PasswordVerifier {
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
             return Uni.createFrom().failure(new AuthenticationRefused("empty username or password"));
         }
-        return Uni.createFrom().deferred(() -> clients.getClient(CLIENT)
-                        .getTokens(Map.of("username", username, "password", password)))
-                .onFailure().transform(PasswordVerifier::classify)
+        return Uni.createFrom()
+                .deferred(() -> clients.getClient(CLIENT).getTokens(Map.of("username", username, "password", password)))
+                .onFailure()
+                .transform(PasswordVerifier::classify)
                 .flatMap(grant -> tokens.verify(grant.getAccessToken()));
     }
 
@@ -39,12 +40,16 @@ public class PasswordVerifier {
         // else (connection refused, timeouts, 5xx) means we could not check them.
         if (failure instanceof OidcClientException) {
             String message = String.valueOf(failure.getMessage());
-            if (message.contains("invalid_grant") || message.contains("401") || message.contains("400")
+            if (message.contains("invalid_grant")
+                    || message.contains("401")
+                    || message.contains("400")
                     || message.contains("unauthorized")) {
                 return new AuthenticationRefused("password grant refused");
             }
         }
         RuntimeException classified = TokenVerifier.classify(failure);
-        return classified instanceof AuthenticationRefused ? new AuthenticationUnavailable("password grant failed", failure) : classified;
+        return classified instanceof AuthenticationRefused
+                ? new AuthenticationUnavailable("password grant failed", failure)
+                : classified;
     }
 }

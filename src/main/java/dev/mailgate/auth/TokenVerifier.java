@@ -34,15 +34,18 @@ public class TokenVerifier {
         if (known.isPresent()) {
             return Uni.createFrom().item(mapper.toIdentity(known.get()));
         }
-        return Uni.createFrom().deferred(() -> oidc.authenticate(new AccessTokenCredential(token)))
+        return Uni.createFrom()
+                .deferred(() -> oidc.authenticate(new AccessTokenCredential(token)))
                 .invoke(identity -> verified.remember(token, identity))
                 .map(mapper::toIdentity)
-                .onFailure().transform(TokenVerifier::classify);
+                .onFailure()
+                .transform(TokenVerifier::classify);
     }
 
     static RuntimeException classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof TimeoutException
+            if (t instanceof ConnectException
+                    || t instanceof TimeoutException
                     || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return new AuthenticationUnavailable("identity provider unreachable", failure);
             }

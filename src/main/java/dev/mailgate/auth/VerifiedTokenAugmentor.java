@@ -24,7 +24,8 @@ public class VerifiedTokenAugmentor implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        AccessTokenCredential token = identity.isAnonymous() ? null : identity.getCredential(AccessTokenCredential.class);
+        AccessTokenCredential token =
+                identity.isAnonymous() ? null : identity.getCredential(AccessTokenCredential.class);
         if (token != null && token.getToken() != null && !verified.holds(token.getToken())) {
             verified.remember(token.getToken(), identity);
         }

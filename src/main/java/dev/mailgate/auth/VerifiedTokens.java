@@ -27,8 +27,7 @@ public class VerifiedTokens {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(SecurityIdentity identity, long validUntilMillis) {
-    }
+    private record Entry(SecurityIdentity identity, long validUntilMillis) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Counter hits;

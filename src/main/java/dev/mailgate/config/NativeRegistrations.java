@@ -23,14 +23,14 @@ import org.apache.james.mime4j.message.MessageServiceFactoryImpl;
  *
  * <p>Class literals, not names: a library that goes away breaks the compile here, not the native build.
  */
-@RegisterForReflection(targets = {
-        MessageServiceFactoryImpl.class,
-        org.eclipse.angus.mail.handlers.text_plain.class,
-        org.eclipse.angus.mail.handlers.text_html.class,
-        org.eclipse.angus.mail.handlers.multipart_mixed.class,
-        org.eclipse.angus.mail.util.MailStreamProvider.class,
-})
+@RegisterForReflection(
+        targets = {
+            MessageServiceFactoryImpl.class,
+            org.eclipse.angus.mail.handlers.text_plain.class,
+            org.eclipse.angus.mail.handlers.text_html.class,
+            org.eclipse.angus.mail.handlers.multipart_mixed.class,
+            org.eclipse.angus.mail.util.MailStreamProvider.class,
+        })
 public final class NativeRegistrations {
-    private NativeRegistrations() {
-    }
+    private NativeRegistrations() {}
 }

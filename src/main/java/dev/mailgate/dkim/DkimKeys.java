@@ -74,7 +74,8 @@ public class DkimKeys {
                         + " is not a PKCS#8 PEM private key (convert with: openssl pkcs8 -topk8 -nocrypt)");
             }
             String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64));
+            PKCS8EncodedKeySpec spec =
+                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64));
             for (String alg : new String[] {"RSA", "Ed25519"}) {
                 try {
                     return KeyFactory.getInstance(alg).generatePrivate(spec);

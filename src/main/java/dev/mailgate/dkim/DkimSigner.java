@@ -21,15 +21,30 @@ import java.util.Set;
 public final class DkimSigner {
 
     /** Header fields signed when present (RFC 6376 §5.4.1 recommendations). */
-    static final List<String> SIGNED = List.of("from", "sender", "reply-to", "subject", "date", "message-id", "to",
-            "cc", "mime-version", "content-type", "content-transfer-encoding", "content-id", "content-description",
-            "in-reply-to", "references", "list-id", "list-unsubscribe", "list-unsubscribe-post");
+    static final List<String> SIGNED = List.of(
+            "from",
+            "sender",
+            "reply-to",
+            "subject",
+            "date",
+            "message-id",
+            "to",
+            "cc",
+            "mime-version",
+            "content-type",
+            "content-transfer-encoding",
+            "content-id",
+            "content-description",
+            "in-reply-to",
+            "references",
+            "list-id",
+            "list-unsubscribe",
+            "list-unsubscribe-post");
 
     /** Signed once more than present, so that nobody can add another one later. */
     static final Set<String> OVERSIGNED = Set.of("from", "subject", "date", "to", "cc", "reply-to");
 
-    private DkimSigner() {
-    }
+    private DkimSigner() {}
 
     public static String sign(byte[] message, DkimKey key, Instant now) {
         int split = headerEnd(message);
@@ -137,7 +152,10 @@ public final class DkimSigner {
     static String relaxedHeader(String field) {
         int colon = field.indexOf(':');
         String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = field.substring(colon + 1).replace("\r\n", "").replaceAll("[ \t]+", " ").strip();
+        String value = field.substring(colon + 1)
+                .replace("\r\n", "")
+                .replaceAll("[ \t]+", " ")
+                .strip();
         return name + ":" + value;
     }
 

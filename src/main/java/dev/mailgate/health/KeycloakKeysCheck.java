@@ -38,26 +38,44 @@ public class KeycloakKeysCheck implements AsyncHealthCheck {
         if (fetched.get()) {
             return Uni.createFrom().item(up());
         }
-        return client.getAbs(realmUrl + "/.well-known/openid-configuration").timeout(TIMEOUT.toMillis()).send()
-                .map(response -> response.statusCode() == 200 ? response.bodyAsJsonObject().getString("jwks_uri") : null)
-                .onItem().ifNotNull().transformToUni(jwks -> client.getAbs(jwks).timeout(TIMEOUT.toMillis()).send())
+        return client.getAbs(realmUrl + "/.well-known/openid-configuration")
+                .timeout(TIMEOUT.toMillis())
+                .send()
+                .map(response -> response.statusCode() == 200
+                        ? response.bodyAsJsonObject().getString("jwks_uri")
+                        : null)
+                .onItem()
+                .ifNotNull()
+                .transformToUni(
+                        jwks -> client.getAbs(jwks).timeout(TIMEOUT.toMillis()).send())
                 .map(response -> {
-                    JsonObject keys = response != null && response.statusCode() == 200 ? response.bodyAsJsonObject() : null;
-                    if (keys != null && keys.getJsonArray("keys") != null && !keys.getJsonArray("keys").isEmpty()) {
+                    JsonObject keys =
+                            response != null && response.statusCode() == 200 ? response.bodyAsJsonObject() : null;
+                    if (keys != null
+                            && keys.getJsonArray("keys") != null
+                            && !keys.getJsonArray("keys").isEmpty()) {
                         fetched.set(true);
                         return up();
                     }
                     return down("realm published no signing keys");
                 })
-                .onFailure().recoverWithItem(failure -> down(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
+                .onFailure()
+                .recoverWithItem(failure -> down(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
     }
 
     private HealthCheckResponse up() {
-        return HealthCheckResponse.named("keycloak-keys").up().withData("realm", realmUrl).build();
+        return HealthCheckResponse.named("keycloak-keys")
+                .up()
+                .withData("realm", realmUrl)
+                .build();
     }
 
     private HealthCheckResponse down(String reason) {
-        return HealthCheckResponse.named("keycloak-keys").down().withData("realm", realmUrl).withData("reason", reason).build();
+        return HealthCheckResponse.named("keycloak-keys")
+                .down()
+                .withData("realm", realmUrl)
+                .withData("reason", reason)
+                .build();
     }
 
     @PreDestroy

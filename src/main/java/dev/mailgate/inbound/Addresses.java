@@ -7,8 +7,7 @@ package dev.mailgate.inbound;
 final class Addresses {
     private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) {

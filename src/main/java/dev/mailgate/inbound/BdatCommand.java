@@ -11,7 +11,9 @@ final class BdatCommand implements Command {
     @Override
     public void execute(String argument, SmtpSession session) {
         String[] words = argument.trim().split(" +");
-        if (words.length < 1 || words.length > 2 || !words[0].matches("[0-9]{1,18}")
+        if (words.length < 1
+                || words.length > 2
+                || !words[0].matches("[0-9]{1,18}")
                 || (words.length == 2 && !words[1].toUpperCase(Locale.ROOT).equals("LAST"))) {
             // Without a size we cannot know where the chunk ends; nothing better than a syntax error.
             session.refuse("501 5.5.4 Syntax: BDAT size [LAST]");

@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 final class BearerValue {
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
-    private BearerValue() {
-    }
+    private BearerValue() {}
 
     /** The token of {@code Bearer <token>} (scheme case-insensitive), or null. */
     static String token(String authValue) {

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** The {@code KEYWORD[=value]} list after a MAIL or RCPT path (RFC 5321 §4.1.2), keywords upper-cased. */
 final class EsmtpParameters {
-    private EsmtpParameters() {
-    }
+    private EsmtpParameters() {}
 
     /** The parameters, a keyword without value mapping to null; null when malformed or repeated. */
     static Map<String, String> parse(String text) {
@@ -19,8 +18,10 @@ final class EsmtpParameters {
             int eq = item.indexOf('=');
             String keyword = (eq < 0 ? item : item.substring(0, eq)).toUpperCase(Locale.ROOT);
             String value = eq < 0 ? null : item.substring(eq + 1);
-            if (keyword.isEmpty() || !keyword.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')
-                    || (value != null && value.isEmpty()) || result.containsKey(keyword)) {
+            if (keyword.isEmpty()
+                    || !keyword.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')
+                    || (value != null && value.isEmpty())
+                    || result.containsKey(keyword)) {
                 return null;
             }
             result.put(keyword, value);

@@ -16,8 +16,7 @@ import java.util.Arrays;
  */
 final class InputFramer {
 
-    sealed interface Event {
-    }
+    sealed interface Event {}
 
     /** A line without its CRLF; {@code wireLength} counts all its octets including the line end. */
     record Line(byte[] content, long wireLength, boolean overflow, boolean bareNewline) implements Event {
@@ -26,16 +25,24 @@ final class InputFramer {
         }
     }
 
-    record DataEnd() implements Event {
-    }
+    record DataEnd() implements Event {}
 
-    record ChunkEnd() implements Event {
-    }
+    record ChunkEnd() implements Event {}
 
-    private enum Mode { LINE, DATA, CHUNK }
+    private enum Mode {
+        LINE,
+        DATA,
+        CHUNK
+    }
 
     /** Where DATA mode is within a line, for dot-unstuffing and the terminator. */
-    private enum DataState { LINE_START, DOT, DOT_CR, BODY, BODY_CR }
+    private enum DataState {
+        LINE_START,
+        DOT,
+        DOT_CR,
+        BODY,
+        BODY_CR
+    }
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -106,8 +113,8 @@ final class InputFramer {
         lineWire++;
         if (b == LF) {
             int end = linePreviousCr && !lineOverflow ? lineLength - 1 : lineLength;
-            Line result = new Line(Arrays.copyOf(line, Math.max(end, 0)), lineWire, lineOverflow,
-                    lineBare || !linePreviousCr);
+            Line result = new Line(
+                    Arrays.copyOf(line, Math.max(end, 0)), lineWire, lineOverflow, lineBare || !linePreviousCr);
             resetLine();
             return result;
         }

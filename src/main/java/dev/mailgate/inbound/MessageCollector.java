@@ -102,7 +102,8 @@ final class MessageCollector {
         }
         if (length + count > content.length) {
             // doubling, but never past the limit: a message of exactly the limit must not need twice the budget
-            long capacity = Math.min(maxSize, Math.max(Math.max(FIRST_CAPACITY, 2L * content.length), (long) length + count));
+            long capacity =
+                    Math.min(maxSize, Math.max(Math.max(FIRST_CAPACITY, 2L * content.length), (long) length + count));
             if (!held.take(capacity - content.length)) {
                 overBudget = true;
                 release();

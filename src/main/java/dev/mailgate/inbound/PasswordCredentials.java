@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /** PLAIN and LOGIN carry a username and a password; the password may be an access token. */
 final class PasswordCredentials {
-    private PasswordCredentials() {
-    }
+    private PasswordCredentials() {}
 
     static Credential of(String username, String password) {
         if (BearerValue.looksLikeJwt(password)) {

@@ -20,26 +20,21 @@ public final class ProxyHeader {
     /** v2: 16 octets of fixed header plus at most this much address/TLV data that we accept. */
     static final int V2_MAX_PAYLOAD = 2048;
 
-    public sealed interface Result {
-    }
+    public sealed interface Result {}
 
     /** Not enough octets yet. */
-    public record NeedMore() implements Result {
-    }
+    public record NeedMore() implements Result {}
 
-    public record Invalid(String reason) implements Result {
-    }
+    public record Invalid(String reason) implements Result {}
 
     /**
      * @param sourceAddress the real client address, or null for v1 {@code UNKNOWN} / v2 {@code LOCAL}
      *                      (health checks of the proxy itself: use the peer address)
      * @param length        octets the header occupied
      */
-    public record Parsed(int version, String sourceAddress, int sourcePort, int length) implements Result {
-    }
+    public record Parsed(int version, String sourceAddress, int sourcePort, int length) implements Result {}
 
-    private ProxyHeader() {
-    }
+    private ProxyHeader() {}
 
     public static Result parse(byte[] in, int length) {
         if (length == 0) {
@@ -143,7 +138,8 @@ public final class ProxyHeader {
 
     private static String address(byte[] in, int at, int len) {
         try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(in, at, at + len)).getHostAddress();
+            return InetAddress.getByAddress(Arrays.copyOfRange(in, at, at + len))
+                    .getHostAddress();
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // cannot happen for 4 or 16 octets
         }

@@ -49,7 +49,8 @@ final class RcptCommand implements Command {
                 notify = Optional.of(value.toUpperCase(Locale.ROOT));
             } else if (p.getKey().equals("ORCPT")) {
                 int semicolon = value == null ? -1 : value.indexOf(';');
-                if (semicolon <= 0 || semicolon == value.length() - 1
+                if (semicolon <= 0
+                        || semicolon == value.length() - 1
                         || !EsmtpParameters.isXtext(value.substring(semicolon + 1))) {
                     session.refuse("501 5.5.4 Syntax: ORCPT=addr-type;xtext");
                     return;

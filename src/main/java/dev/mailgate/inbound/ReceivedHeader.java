@@ -20,26 +20,43 @@ import java.util.UUID;
  * The protocol keyword is ESMTPSA, or UTF8SMTPSA for SMTPUTF8 transactions (RFC 3848, RFC 6531 §3.7.3).
  */
 final class ReceivedHeader {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
-    private ReceivedHeader() {
-    }
+    private ReceivedHeader() {}
 
-    static String build(String helo, String clientAddress, TlsInfo tls, String principal, String hostname,
-            boolean smtpUtf8, UUID id, List<EnvelopeRecipient> recipients, ZonedDateTime now) {
+    static String build(
+            String helo,
+            String clientAddress,
+            TlsInfo tls,
+            String principal,
+            String hostname,
+            boolean smtpUtf8,
+            UUID id,
+            List<EnvelopeRecipient> recipients,
+            ZonedDateTime now) {
         StringBuilder h = new StringBuilder(256);
-        h.append("Received: from ").append(helo == null ? "unknown" : comment(helo))
-                .append(" (").append(addressLiteral(clientAddress)).append(")\r\n");
+        h.append("Received: from ")
+                .append(helo == null ? "unknown" : comment(helo))
+                .append(" (")
+                .append(addressLiteral(clientAddress))
+                .append(")\r\n");
         if (tls != null) {
-            h.append("\t(using ").append(comment(tls.protocol())).append(" with cipher ")
-                    .append(comment(tls.cipherSuite())).append(")\r\n");
+            h.append("\t(using ")
+                    .append(comment(tls.protocol()))
+                    .append(" with cipher ")
+                    .append(comment(tls.cipherSuite()))
+                    .append(")\r\n");
         } else {
             h.append("\t(using TLS)\r\n");
         }
         h.append("\t(authenticated as ").append(comment(principal)).append(")\r\n");
         // "with ... id <uuid>" gets its own line so every line stays within 78 characters (RFC 5322 §2.1.1)
         h.append("\tby ").append(hostname).append(" (mailgate)\r\n");
-        h.append("\twith ").append(smtpUtf8 ? "UTF8SMTPSA" : "ESMTPSA").append(" id ").append(id);
+        h.append("\twith ")
+                .append(smtpUtf8 ? "UTF8SMTPSA" : "ESMTPSA")
+                .append(" id ")
+                .append(id);
         String date = DATE.format(now);
         if (recipients.size() == 1) {
             String forClause = "\tfor <" + recipients.get(0).address() + ">;";

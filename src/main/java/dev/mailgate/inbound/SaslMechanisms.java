@@ -16,8 +16,7 @@ final class SaslMechanisms {
         ALL.put("LOGIN", LoginMechanism::new);
     }
 
-    private SaslMechanisms() {
-    }
+    private SaslMechanisms() {}
 
     static String advertised() {
         return String.join(" ", ALL.keySet());

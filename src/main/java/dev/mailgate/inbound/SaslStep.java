@@ -13,12 +13,10 @@ sealed interface SaslStep {
     }
 
     /** The client's credential is complete: ask the adapter to verify it. */
-    record Verify(Credential credential) implements SaslStep {
-    }
+    record Verify(Credential credential) implements SaslStep {}
 
     /** The exchange ends with this reply line (syntax error of the mechanism, final 535). */
-    record Fail(String reply) implements SaslStep {
-    }
+    record Fail(String reply) implements SaslStep {}
 
     static SaslStep malformed() {
         return new Fail("501 5.5.2 Malformed authentication data");

@@ -22,12 +22,10 @@ public sealed interface SessionAction {
     }
 
     /** Upgrade the socket to TLS now (after writing the replies before it), then call {@code tlsStarted}. */
-    record StartTls() implements SessionAction {
-    }
+    record StartTls() implements SessionAction {}
 
     /** Verify the credential, then call {@code authCompleted}. Input is held back until then. */
-    record Authenticate(Credential credential, String mechanism) implements SessionAction {
-    }
+    record Authenticate(Credential credential, String mechanism) implements SessionAction {}
 
     /**
      * Store the message, then call {@code submissionCompleted}. Input is held back until then.
@@ -41,13 +39,11 @@ public sealed interface SessionAction {
     }
 
     /** Close the connection (after writing the replies before it). */
-    record Close() implements SessionAction {
-    }
+    record Close() implements SessionAction {}
 
     /**
      * A line for the audit log. Types: {@code smtp.connect}, {@code tls.started}, {@code auth.success},
      * {@code auth.failure}, {@code smtp.refused}, {@code smtp.closed}. Details never contain passwords or tokens.
      */
-    record Audit(String type, String detail) implements SessionAction {
-    }
+    record Audit(String type, String detail) implements SessionAction {}
 }

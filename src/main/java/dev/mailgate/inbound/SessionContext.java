@@ -17,10 +17,11 @@ import java.util.function.Supplier;
  * @param tls           for implicit-TLS (465) sessions: the handshake already done before {@code start()}
  * @param budget        the heap all sessions of this instance may fill with message content
  */
-public record SessionContext(String clientAddress, Door door, Clock clock, Supplier<UUID> ids, Optional<TlsInfo> tls,
-        ContentBudget budget) {
+public record SessionContext(
+        String clientAddress, Door door, Clock clock, Supplier<UUID> ids, Optional<TlsInfo> tls, ContentBudget budget) {
 
-    public static SessionContext of(String clientAddress, Door door, Clock clock, Supplier<UUID> ids, ContentBudget budget) {
+    public static SessionContext of(
+            String clientAddress, Door door, Clock clock, Supplier<UUID> ids, ContentBudget budget) {
         return new SessionContext(clientAddress, door, clock, ids, Optional.empty(), budget);
     }
 

@@ -2,8 +2,7 @@ package dev.mailgate.inbound;
 
 /** The small verbs: RSET, NOOP, QUIT, VRFY, HELP. */
 final class SimpleCommands {
-    private SimpleCommands() {
-    }
+    private SimpleCommands() {}
 
     static final class Rset implements Command {
         @Override

@@ -31,8 +31,13 @@ public class SmtpBackend {
     private final MeterRegistry metrics;
     private final AuthGuard guard;
 
-    public SmtpBackend(TokenVerifier tokens, PasswordVerifier passwords, SubmissionService submissions, AuditLog audit,
-            MeterRegistry metrics, AuthGuard guard) {
+    public SmtpBackend(
+            TokenVerifier tokens,
+            PasswordVerifier passwords,
+            SubmissionService submissions,
+            AuditLog audit,
+            MeterRegistry metrics,
+            AuthGuard guard) {
         this.guard = guard;
         this.tokens = tokens;
         this.passwords = passwords;
@@ -47,17 +52,19 @@ public class SmtpBackend {
      * the lockout), then the credential; every refused credential is counted by {@link AuthGuard}.
      */
     Uni<AuthResult> authenticate(Credential credential, String mechanism, String clientAddress, Door door) {
-        String user = credential instanceof Credential.Password password ? password.username()
+        String user = credential instanceof Credential.Password password
+                ? password.username()
                 : ((Credential.BearerToken) credential).user().orElse("");
         return guard.mayTry(clientAddress, user).chain(allowed -> {
             if (!allowed) {
                 count(mechanism, "locked");
-                return guard.failed(clientAddress, user, door.label())
-                        .replaceWith((AuthResult) new AuthResult.TemporaryFailure("locked out after repeated failures"));
+                return guard.failed(clientAddress, user, door.label()).replaceWith((AuthResult)
+                        new AuthResult.TemporaryFailure("locked out after repeated failures"));
             }
-            return verify(credential, mechanism).call(result -> result instanceof AuthResult.InvalidCredentials
-                    ? guard.failed(clientAddress, user, door.label())
-                    : Uni.createFrom().voidItem());
+            return verify(credential, mechanism)
+                    .call(result -> result instanceof AuthResult.InvalidCredentials
+                            ? guard.failed(clientAddress, user, door.label())
+                            : Uni.createFrom().voidItem());
         });
     }
 
@@ -66,14 +73,17 @@ public class SmtpBackend {
                 ? passwords.verify(password.username(), password.password())
                 : tokens.verify(((Credential.BearerToken) credential).token());
         return verified.map(identity -> {
-            count(mechanism, "success");
-            return (AuthResult) new AuthResult.Success(identity);
-        }).onFailure().recoverWithItem(failure -> {
-            boolean refused = failure instanceof AuthenticationRefused;
-            count(mechanism, refused ? "failure" : "unavailable");
-            return refused ? new AuthResult.InvalidCredentials(failure.getMessage())
-                    : new AuthResult.TemporaryFailure(failure.getMessage());
-        });
+                    count(mechanism, "success");
+                    return (AuthResult) new AuthResult.Success(identity);
+                })
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    boolean refused = failure instanceof AuthenticationRefused;
+                    count(mechanism, refused ? "failure" : "unavailable");
+                    return refused
+                            ? new AuthResult.InvalidCredentials(failure.getMessage())
+                            : new AuthResult.TemporaryFailure(failure.getMessage());
+                });
     }
 
     AuthGuard guard() {
@@ -82,8 +92,9 @@ public class SmtpBackend {
 
     Uni<SubmissionOutcome> submit(SessionAction.Submit submit, String clientAddress, Door door) {
         Timer.Sample sample = Timer.start(metrics);
-        return submissions.submit(new Submission(submit.identity(), clientAddress, door, submit.id(), submit.envelope(),
-                submit.message()))
+        return submissions
+                .submit(new Submission(
+                        submit.identity(), clientAddress, door, submit.id(), submit.envelope(), submit.message()))
                 .invoke(outcome -> sample.stop(metrics.timer("mailgate.smtp.data.commit", "door", door.label())));
     }
 
@@ -96,14 +107,17 @@ public class SmtpBackend {
     }
 
     void connectionRefused(Door door, String reason) {
-        metrics.counter("mailgate.smtp.connections.refused", "door", door.label(), "reason", reason).increment();
+        metrics.counter("mailgate.smtp.connections.refused", "door", door.label(), "reason", reason)
+                .increment();
     }
 
     void tlsEstablished(Door door, TlsInfo tls) {
-        metrics.counter("mailgate.smtp.tls", "door", door.label(), "protocol", tls.protocol()).increment();
+        metrics.counter("mailgate.smtp.tls", "door", door.label(), "protocol", tls.protocol())
+                .increment();
     }
 
     private void count(String mechanism, String result) {
-        metrics.counter("mailgate.smtp.auth", "mechanism", mechanism, "result", result).increment();
+        metrics.counter("mailgate.smtp.auth", "mechanism", mechanism, "result", result)
+                .increment();
     }
 }

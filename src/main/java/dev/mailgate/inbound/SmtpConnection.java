@@ -31,11 +31,16 @@ final class SmtpConnection {
     private long idleTimer = -1;
     private String principal;
     private boolean closed;
-    private Runnable onClose = () -> {
-    };
+    private Runnable onClose = () -> {};
 
-    SmtpConnection(NetSocket socket, SmtpSession session, SmtpBackend backend, Vertx vertx, Door door,
-            String clientAddress, Duration idle) {
+    SmtpConnection(
+            NetSocket socket,
+            SmtpSession session,
+            SmtpBackend backend,
+            Vertx vertx,
+            Door door,
+            String clientAddress,
+            Duration idle) {
         this.socket = socket;
         this.session = session;
         this.backend = backend;
@@ -95,17 +100,22 @@ final class SmtpConnection {
             } else if (action instanceof SessionAction.Authenticate auth) {
                 socket.pause();
                 backend.authenticate(auth.credential(), auth.mechanism(), clientAddress, door)
-                        .subscribe().with(result -> {
-                            if (result instanceof AuthResult.Success success) {
-                                principal = success.identity().principal();
-                            }
-                            resume(session.authCompleted(result));
-                        },
-                                failure -> resume(session.authCompleted(new AuthResult.TemporaryFailure(failure.getMessage()))));
+                        .subscribe()
+                        .with(
+                                result -> {
+                                    if (result instanceof AuthResult.Success success) {
+                                        principal = success.identity().principal();
+                                    }
+                                    resume(session.authCompleted(result));
+                                },
+                                failure -> resume(
+                                        session.authCompleted(new AuthResult.TemporaryFailure(failure.getMessage()))));
             } else if (action instanceof SessionAction.Submit submit) {
                 socket.pause();
                 backend.submit(submit, clientAddress, door)
-                        .subscribe().with(outcome -> resume(session.submissionCompleted(outcome)),
+                        .subscribe()
+                        .with(
+                                outcome -> resume(session.submissionCompleted(outcome)),
                                 failure -> resume(session.submissionCompleted(
                                         new SubmissionOutcome.Refused(Refusal.storeUnavailable()))));
             } else if (action instanceof SessionAction.Close) {
@@ -129,8 +139,15 @@ final class SmtpConnection {
         socket.pause();
         socket.upgradeToSsl().onComplete(result -> {
             if (result.failed()) {
-                LOG.debugf("STARTTLS handshake with %s failed: %s", clientAddress, result.cause().getMessage());
-                backend.record("tls.failed", null, clientAddress, door, String.valueOf(result.cause().getMessage()));
+                LOG.debugf(
+                        "STARTTLS handshake with %s failed: %s",
+                        clientAddress, result.cause().getMessage());
+                backend.record(
+                        "tls.failed",
+                        null,
+                        clientAddress,
+                        door,
+                        String.valueOf(result.cause().getMessage()));
                 close();
                 return;
             }

@@ -1,27 +1,27 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.policy.ConnectionGate;
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.Door;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketInternal;
-import io.netty.buffer.Unpooled;
-import dev.mailgate.policy.ConnectionGate;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetServer;
-import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.impl.NetSocketInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -53,7 +53,8 @@ public class SmtpListeners {
     private final Map<Door, Integer> boundPorts = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
 
-    public SmtpListeners(Vertx vertx, MailgateConfig config, SmtpBackend backend, ConnectionGate gate, ContentBudget budget) {
+    public SmtpListeners(
+            Vertx vertx, MailgateConfig config, SmtpBackend backend, ConnectionGate gate, ContentBudget budget) {
         this.gate = gate;
         this.budget = budget;
         this.vertx = vertx;
@@ -103,8 +104,13 @@ public class SmtpListeners {
         int requested = port == 0 ? -1 - door.ordinal() : port;
         int bound = deploy(door, requested, keyCert, settings, instances);
         boundPorts.put(door, bound);
-        LOG.infof("SMTP %s listening on %s:%d (%s, TLS by %s)", door.label(), config.smtp().bind(), bound,
-                door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS", OPENSSL ? "OpenSSL" : "JDK");
+        LOG.infof(
+                "SMTP %s listening on %s:%d (%s, TLS by %s)",
+                door.label(),
+                config.smtp().bind(),
+                bound,
+                door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS",
+                OPENSSL ? "OpenSSL" : "JDK");
     }
 
     /** BoringSSL when netty-tcnative is on the class path (JVM builds), else the JDK's TLS engine. */
@@ -125,9 +131,12 @@ public class SmtpListeners {
             options.setKeyCertOptions(cachedForOpenSsl(keyCert));
         }
         Integer[] actual = new Integer[1];
-        String id = vertx.deployVerticle(() -> new Listener(door, options, settings, actual),
+        String id = vertx.deployVerticle(
+                        () -> new Listener(door, options, settings, actual),
                         new DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().join();
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         deployments.add(id);
         return actual[0];
     }
@@ -155,9 +164,10 @@ public class SmtpListeners {
 
     private PemKeyCertOptions keyCert() {
         if (config.tls().cert().isEmpty() || config.tls().key().isEmpty()) {
-            throw new IllegalStateException("mailgate.tls.cert and mailgate.tls.key must name a PEM certificate chain and key"
-                    + " while an SMTP listener is enabled (set mailgate.smtp.submission-port and"
-                    + " mailgate.smtp.submissions-port to -1 to run without SMTP)");
+            throw new IllegalStateException(
+                    "mailgate.tls.cert and mailgate.tls.key must name a PEM certificate chain and key"
+                            + " while an SMTP listener is enabled (set mailgate.smtp.submission-port and"
+                            + " mailgate.smtp.submissions-port to -1 to run without SMTP)");
         }
         return new PemKeyCertOptions()
                 .setCertPath(config.tls().cert().get().toString())
@@ -180,13 +190,26 @@ public class SmtpListeners {
             return;
         }
         if (!gate.trustedProxy(peer)) {
-            refuse(door, socket, peer, "proxy-untrusted", "peer " + peer + " is not in mailgate.smtp.trusted-proxies",
-                    door == Door.SUBMISSION ? "554 5.7.1 " + hostname() + " PROXY protocol not accepted from " + peer + "\r\n" : null);
+            refuse(
+                    door,
+                    socket,
+                    peer,
+                    "proxy-untrusted",
+                    "peer " + peer + " is not in mailgate.smtp.trusted-proxies",
+                    door == Door.SUBMISSION
+                            ? "554 5.7.1 " + hostname() + " PROXY protocol not accepted from " + peer + "\r\n"
+                            : null);
             return;
         }
         Buffer received = Buffer.buffer();
         long timer = vertx.setTimer(config.smtp().proxyTimeout().toMillis(), id -> {
-            refuse(door, socket, peer, "proxy-timeout", "no PROXY header within " + config.smtp().proxyTimeout(), null);
+            refuse(
+                    door,
+                    socket,
+                    peer,
+                    "proxy-timeout",
+                    "no PROXY header within " + config.smtp().proxyTimeout(),
+                    null);
         });
         socket.closeHandler(v -> vertx.cancelTimer(timer));
         socket.handler(chunk -> {
@@ -200,22 +223,38 @@ public class SmtpListeners {
             socket.pause();
             socket.handler(null);
             if (result instanceof ProxyHeader.Invalid invalid) {
-                refuse(door, socket, peer, "proxy-invalid", invalid.reason(),
-                        door == Door.SUBMISSION ? "554 5.7.1 " + hostname() + " Invalid PROXY protocol header\r\n" : null);
+                refuse(
+                        door,
+                        socket,
+                        peer,
+                        "proxy-invalid",
+                        invalid.reason(),
+                        door == Door.SUBMISSION
+                                ? "554 5.7.1 " + hostname() + " Invalid PROXY protocol header\r\n"
+                                : null);
                 return;
             }
             ProxyHeader.Parsed header = (ProxyHeader.Parsed) result;
             String client = header.sourceAddress() == null ? peer : header.sourceAddress();
             Buffer early = Buffer.buffer(bytes).slice(header.length(), bytes.length);
-            backend.record("smtp.proxy", null, client, door, "proxy=" + peer + " version=" + header.version()
-                    + " client=" + client + ":" + header.sourcePort());
+            backend.record(
+                    "smtp.proxy",
+                    null,
+                    client,
+                    door,
+                    "proxy=" + peer + " version=" + header.version() + " client=" + client + ":" + header.sourcePort());
             if (door == Door.SUBMISSION) {
                 admit(loop, door, socket, settings, client, null, early.length() == 0 ? null : early.copy());
                 return;
             }
             socket.upgradeToSsl().onComplete(done -> {
                 if (done.failed()) {
-                    backend.record("tls.failed", null, client, door, String.valueOf(done.cause().getMessage()));
+                    backend.record(
+                            "tls.failed",
+                            null,
+                            client,
+                            door,
+                            String.valueOf(done.cause().getMessage()));
                     socket.close();
                     return;
                 }
@@ -224,48 +263,75 @@ public class SmtpListeners {
             if (early.length() > 0) {
                 // Bytes after the header are the start of the TLS handshake: hand them to the TLS handler
                 // that upgradeToSsl just put at the front of the pipeline.
-                ((NetSocketInternal) socket).channelHandlerContext().pipeline()
+                ((NetSocketInternal) socket)
+                        .channelHandlerContext()
+                        .pipeline()
                         .fireChannelRead(Unpooled.copiedBuffer(early.getBytes()));
             }
             socket.resume();
         });
     }
 
-    private void admit(Context loop, Door door, NetSocket socket, SessionSettings settings, String client, TlsInfo tls,
+    private void admit(
+            Context loop,
+            Door door,
+            NetSocket socket,
+            SessionSettings settings,
+            String client,
+            TlsInfo tls,
             Buffer early) {
         ConnectionGate.Admission admission = gate.admit(client, hostname());
         if (admission instanceof ConnectionGate.Refused refused) {
-            refuse(door, socket, client, refused.reason().startsWith("denied") ? "denied" : "too-many-connections",
-                    refused.reason(), refused.reply());
+            refuse(
+                    door,
+                    socket,
+                    client,
+                    refused.reason().startsWith("denied") ? "denied" : "too-many-connections",
+                    refused.reason(),
+                    refused.reply());
             return;
         }
         ConnectionGate.Ticket ticket = ((ConnectionGate.Admitted) admission).ticket();
         socket.pause();
         socket.closeHandler(v -> ticket.release());
-        backend.guard().addressLockedUntil(client).subscribe().with(until -> loop.runOnContext(x -> {
-            if (until != null) {
-                ticket.release();
-                refuse(door, socket, client, "locked-out", "locked out until " + until,
-                        "421 4.7.0 " + hostname() + " Too many authentication failures from " + client + ", try again later\r\n");
-                return;
-            }
-            SessionContext context = SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID, budget);
-            if (tls != null) {
-                backend.tlsEstablished(door, tls);
-                context = context.withTls(tls);
-            }
-            Duration idle = config.smtp().idleTimeout();
-            new SmtpConnection(socket, new SmtpSession(settings, context), backend, vertx, door, client, idle)
-                    .whenClosed(ticket::release)
-                    .start(early);
-            socket.resume();
-        }));
+        backend.guard()
+                .addressLockedUntil(client)
+                .subscribe()
+                .with(until -> loop.runOnContext(x -> {
+                    if (until != null) {
+                        ticket.release();
+                        refuse(
+                                door,
+                                socket,
+                                client,
+                                "locked-out",
+                                "locked out until " + until,
+                                "421 4.7.0 " + hostname() + " Too many authentication failures from " + client
+                                        + ", try again later\r\n");
+                        return;
+                    }
+                    SessionContext context =
+                            SessionContext.of(client, door, Clock.systemUTC(), UUID::randomUUID, budget);
+                    if (tls != null) {
+                        backend.tlsEstablished(door, tls);
+                        context = context.withTls(tls);
+                    }
+                    Duration idle = config.smtp().idleTimeout();
+                    new SmtpConnection(socket, new SmtpSession(settings, context), backend, vertx, door, client, idle)
+                            .whenClosed(ticket::release)
+                            .start(early);
+                    socket.resume();
+                }));
     }
 
     private void refuse(Door door, NetSocket socket, String client, String reason, String detail, String reply) {
         backend.connectionRefused(door, reason);
-        backend.record("smtp.connection.refused", null, client, door, "reason=" + reason + " " + detail
-                + (reply == null ? " (closed silently)" : " reply=" + reply.trim()));
+        backend.record(
+                "smtp.connection.refused",
+                null,
+                client,
+                door,
+                "reason=" + reason + " " + detail + (reply == null ? " (closed silently)" : " reply=" + reply.trim()));
         if (reply != null) {
             socket.write(reply).onComplete(x -> socket.close());
         } else {
@@ -295,10 +361,12 @@ public class SmtpListeners {
         @Override
         public void start(Promise<Void> started) {
             server = vertx.createNetServer(options).connectHandler(socket -> accept(door, socket, settings));
-            server.listen().onSuccess(s -> {
-                actualPort[0] = s.actualPort();
-                started.complete();
-            }).onFailure(started::fail);
+            server.listen()
+                    .onSuccess(s -> {
+                        actualPort[0] = s.actualPort();
+                        started.complete();
+                    })
+                    .onFailure(started::fail);
         }
 
         @Override

@@ -21,13 +21,19 @@ import java.util.UUID;
  */
 public final class SmtpSession {
 
-    private enum Waiting { NONE, AUTH, SUBMIT, TLS }
+    private enum Waiting {
+        NONE,
+        AUTH,
+        SUBMIT,
+        TLS
+    }
 
     /** A SASL exchange in progress; while it exists, lines are SASL responses, not commands. */
     private static final class AuthExchange {
         final SaslMechanism mechanism;
         /** The credential was refused and an OAuth error challenge sent: any answer ends in 535. */
         boolean awaitingErrorAck;
+
         String user = "";
 
         AuthExchange(SaslMechanism mechanism) {
@@ -36,8 +42,7 @@ public final class SmtpSession {
     }
 
     /** The BDAT chunk being read: what to answer when its last octet arrives. */
-    private record Chunk(long size, boolean last, MessageCollector target, String refusal) {
-    }
+    private record Chunk(long size, boolean last, MessageCollector target, String refusal) {}
 
     /** RFC 1870 §6.1 / RFC 3463: over the SIZE limit, permanently. */
     static final String MESSAGE_TOO_LARGE = "552 5.3.4 Message size exceeds fixed maximum message size";
@@ -64,6 +69,7 @@ public final class SmtpSession {
     private MessageCollector dataCollector;
     /** The collector of the message being stored: its share of the content budget ends with the store. */
     private MessageCollector submitting;
+
     private Waiting waiting = Waiting.NONE;
     private int messagesSubmitted;
     private int errors;
@@ -82,7 +88,9 @@ public final class SmtpSession {
 
     /** The greeting. On 465 the adapter calls this after the TLS handshake. */
     public List<SessionAction> start() {
-        audit("smtp.connect", "client=" + context.clientAddress() + " door=" + context.door().label());
+        audit(
+                "smtp.connect",
+                "client=" + context.clientAddress() + " door=" + context.door().label());
         if (tlsActive) {
             // on 465 the handshake came before the greeting: the same audit line as after STARTTLS
             audit("tls.started", "client=" + context.clientAddress() + " " + describeTls());
@@ -138,8 +146,10 @@ public final class SmtpSession {
         if (result instanceof AuthResult.Success success) {
             identity = success.identity();
             auth = null;
-            audit("auth.success", "mechanism=" + mechanism + " principal=" + identity.principal()
-                    + " client=" + context.clientAddress());
+            audit(
+                    "auth.success",
+                    "mechanism=" + mechanism + " principal=" + identity.principal() + " client="
+                            + context.clientAddress());
             reply("235 2.7.0 Authentication successful");
         } else if (result instanceof AuthResult.TemporaryFailure temporary) {
             auth = null;
@@ -295,14 +305,17 @@ public final class SmtpSession {
             reply(challenge.replyLine());
         } else if (step instanceof SaslStep.Verify verify) {
             Credential credential = verify.credential();
-            auth.user = credential instanceof Credential.Password p ? p.username()
+            auth.user = credential instanceof Credential.Password p
+                    ? p.username()
                     : ((Credential.BearerToken) credential).user().orElse("");
             waiting = Waiting.AUTH;
             out.add(new SessionAction.Authenticate(credential, auth.mechanism.name()));
         } else {
             String line = ((SaslStep.Fail) step).reply();
-            audit("auth.failure", "mechanism=" + auth.mechanism.name() + " client=" + context.clientAddress()
-                    + " reason=" + line.substring(10));
+            audit(
+                    "auth.failure",
+                    "mechanism=" + auth.mechanism.name() + " client=" + context.clientAddress() + " reason="
+                            + line.substring(10));
             auth = null;
             refuse(line);
         }
@@ -329,11 +342,13 @@ public final class SmtpSession {
         collector.endOfMessage();
         dataCollector = null;
         // permanent faults first: a client told to retry must not come back with a message that can never pass
-        String refusal = collector.bareNewline() ? "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF"
-                : collector.oversize() ? MESSAGE_TOO_LARGE
-                : collector.lineTooLong() ? "554 5.6.0 Message contains a line longer than " + settings.maxTextLine() + " octets"
-                : collector.overBudget() ? INSUFFICIENT_STORAGE
-                : null;
+        String refusal = collector.bareNewline()
+                ? "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF"
+                : collector.oversize()
+                        ? MESSAGE_TOO_LARGE
+                        : collector.lineTooLong()
+                                ? "554 5.6.0 Message contains a line longer than " + settings.maxTextLine() + " octets"
+                                : collector.overBudget() ? INSUFFICIENT_STORAGE : null;
         if (refusal != null) {
             collector.release();
             transaction = null;
@@ -345,10 +360,23 @@ public final class SmtpSession {
 
     private void submit(MessageCollector collector) {
         UUID id = context.ids().get();
-        Envelope envelope = new Envelope(transaction.sender, transaction.recipients, transaction.body,
-                transaction.smtpUtf8, transaction.ret, transaction.envid);
-        String received = ReceivedHeader.build(heloName, context.clientAddress(), tlsInfo, identity.principal(),
-                settings.hostname(), transaction.smtpUtf8, id, transaction.recipients, ZonedDateTime.now(context.clock()));
+        Envelope envelope = new Envelope(
+                transaction.sender,
+                transaction.recipients,
+                transaction.body,
+                transaction.smtpUtf8,
+                transaction.ret,
+                transaction.envid);
+        String received = ReceivedHeader.build(
+                heloName,
+                context.clientAddress(),
+                tlsInfo,
+                identity.principal(),
+                settings.hostname(),
+                transaction.smtpUtf8,
+                id,
+                transaction.recipients,
+                ZonedDateTime.now(context.clock()));
         byte[] message = collector.messageWith(received.getBytes(StandardCharsets.UTF_8));
         submitting = collector;
         messagesSubmitted++;
@@ -388,7 +416,10 @@ public final class SmtpSession {
 
     /** Also gives back what an unfinished BDAT message held of the content budget. */
     void setTransaction(Transaction value) {
-        if (transaction != null && transaction != value && transaction.chunks != null && transaction.chunks != submitting) {
+        if (transaction != null
+                && transaction != value
+                && transaction.chunks != null
+                && transaction.chunks != submitting) {
             transaction.chunks.release();
         }
         transaction = value;
@@ -464,7 +495,10 @@ public final class SmtpSession {
     void replyLines(int code, List<String> lines) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
-            text.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");
+            text.append(code)
+                    .append(i == lines.size() - 1 ? ' ' : '-')
+                    .append(lines.get(i))
+                    .append("\r\n");
         }
         out.add(new SessionAction.Reply(text.toString()));
     }

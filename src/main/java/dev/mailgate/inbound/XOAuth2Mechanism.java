@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** XOAUTH2 (Google, Microsoft): {@code user=<u>^Aauth=Bearer <token>^A^A}. */
 final class XOAuth2Mechanism extends OAuthMechanism {
-    static final String ERROR_JSON = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}";
+    static final String ERROR_JSON =
+            "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}";
 
     XOAuth2Mechanism() {
         super("XOAUTH2", ERROR_JSON);
@@ -27,8 +28,7 @@ final class XOAuth2Mechanism extends OAuthMechanism {
         if (token == null) {
             return SaslStep.malformed();
         }
-        return new SaslStep.Verify(new Credential.BearerToken(token,
-                user == null || user.isEmpty() ? Optional.empty() : Optional.of(user)));
+        return new SaslStep.Verify(new Credential.BearerToken(
+                token, user == null || user.isEmpty() ? Optional.empty() : Optional.of(user)));
     }
-
 }

@@ -12,7 +12,11 @@ public record Attempt(List<RecipientResult> results, String mxHost, String tls) 
     /** Every recipient gets the same (locally made) answer. */
     public static Attempt all(OutboundMessage m, int code, String text, String mxHost) {
         SmtpReply reply = SmtpReply.of(code, text);
-        return new Attempt(m.recipients().stream().map(r -> RecipientResult.of(r.address(), reply)).toList(), mxHost,
+        return new Attempt(
+                m.recipients().stream()
+                        .map(r -> RecipientResult.of(r.address(), reply))
+                        .toList(),
+                mxHost,
                 null);
     }
 }

@@ -25,15 +25,18 @@ public final class CaptureTransport implements Transport {
     @Override
     public Uni<Attempt> deliver(String domain, OutboundMessage message) {
         String name = UUID.randomUUID().toString();
-        StringBuilder envelope = new StringBuilder("MAIL FROM:<").append(message.sender()).append(">\r\n");
-        message.recipients().forEach(r -> envelope.append("RCPT TO:<").append(r.address()).append(">\r\n"));
+        StringBuilder envelope =
+                new StringBuilder("MAIL FROM:<").append(message.sender()).append(">\r\n");
+        message.recipients()
+                .forEach(r -> envelope.append("RCPT TO:<").append(r.address()).append(">\r\n"));
         var fs = vertx.fileSystem();
         return fs.mkdirs(dir.toString())
-                .chain(() -> fs.writeFile(dir.resolve(name + ".envelope").toString(),
+                .chain(() -> fs.writeFile(
+                        dir.resolve(name + ".envelope").toString(),
                         Buffer.buffer(envelope.toString().getBytes(StandardCharsets.UTF_8))))
                 .chain(() -> fs.writeFile(dir.resolve(name + ".eml").toString(), Buffer.buffer(message.content())))
                 .map(v -> Attempt.all(message, 250, "2.0.0 captured as " + name + ".eml", "capture"))
-                .onFailure().recoverWithItem(e -> Attempt.all(message, 451, "4.3.0 capture failed: " + e.getMessage(),
-                        "capture"));
+                .onFailure()
+                .recoverWithItem(e -> Attempt.all(message, 451, "4.3.0 capture failed: " + e.getMessage(), "capture"));
     }
 }

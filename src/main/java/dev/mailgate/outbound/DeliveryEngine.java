@@ -35,12 +35,36 @@ public final class DeliveryEngine {
     private static final int SIGN_INLINE_LIMIT = 128 * 1024;
 
     /** The knobs of one engine. */
-    public record Settings(int workers, Duration pollInterval, int batchSize, Duration lease, Duration retryInitial,
-            Duration retryMax, Duration maxAge, String reportingMta, Optional<Duration> delayNotice) {
+    public record Settings(
+            int workers,
+            Duration pollInterval,
+            int batchSize,
+            Duration lease,
+            Duration retryInitial,
+            Duration retryMax,
+            Duration maxAge,
+            String reportingMta,
+            Optional<Duration> delayNotice) {
 
-        public Settings(int workers, Duration pollInterval, int batchSize, Duration lease, Duration retryInitial,
-                Duration retryMax, Duration maxAge, String reportingMta) {
-            this(workers, pollInterval, batchSize, lease, retryInitial, retryMax, maxAge, reportingMta, Optional.empty());
+        public Settings(
+                int workers,
+                Duration pollInterval,
+                int batchSize,
+                Duration lease,
+                Duration retryInitial,
+                Duration retryMax,
+                Duration maxAge,
+                String reportingMta) {
+            this(
+                    workers,
+                    pollInterval,
+                    batchSize,
+                    lease,
+                    retryInitial,
+                    retryMax,
+                    maxAge,
+                    reportingMta,
+                    Optional.empty());
         }
     }
 
@@ -68,11 +92,20 @@ public final class DeliveryEngine {
     private boolean polling;
     /** Something may be due that no claim has looked for yet (a commit, a full claim, a skipped look). */
     private boolean mayBeDue;
+
     private boolean stopped;
     private long timer = -1;
 
-    public DeliveryEngine(Vertx vertx, MessageStore claims, DeliveryLedger ledger, Transport transport, DkimKeys dkim,
-            Settings settings, String workerId, DeliveryMetrics metrics, ContentBudget budget) {
+    public DeliveryEngine(
+            Vertx vertx,
+            MessageStore claims,
+            DeliveryLedger ledger,
+            Transport transport,
+            DkimKeys dkim,
+            Settings settings,
+            String workerId,
+            DeliveryMetrics metrics,
+            ContentBudget budget) {
         this.budget = budget;
         this.vertx = vertx;
         this.claims = claims;
@@ -126,33 +159,40 @@ public final class DeliveryEngine {
             // claim no more than free workers can start soon: claimed work waits under a lease
             limit = Math.max(1, Math.min(settings.batchSize(), (settings.workers() - inFlight) * 8));
         }
-        claims.claimDue(workerId, limit, settings.lease()).subscribe().with(claimed -> {
-            long now = System.nanoTime();
-            Map<String, Group> groups = new LinkedHashMap<>();
-            for (ClaimedRecipient r : claimed) {
-                groups.computeIfAbsent(r.messageId() + "|" + r.domain(),
-                        k -> new Group(r.messageId(), r.domain(), new ArrayList<>(), now)).recipients().add(r);
-            }
-            boolean again;
-            synchronized (this) {
-                polling = false;
-                pending.addAll(groups.values());
-                if (claimed.size() >= limit) {
-                    mayBeDue = true; // a full claim: there may be more behind it
-                }
-                again = mayBeDue;
-            }
-            pump();
-            if (again) {
-                poll();
-            }
-        }, e -> {
-            synchronized (this) {
-                polling = false;
-                mayBeDue = true;
-            }
-            LOG.warnf("claiming due recipients failed: %s", e.toString());
-        });
+        claims.claimDue(workerId, limit, settings.lease())
+                .subscribe()
+                .with(
+                        claimed -> {
+                            long now = System.nanoTime();
+                            Map<String, Group> groups = new LinkedHashMap<>();
+                            for (ClaimedRecipient r : claimed) {
+                                groups.computeIfAbsent(
+                                                r.messageId() + "|" + r.domain(),
+                                                k -> new Group(r.messageId(), r.domain(), new ArrayList<>(), now))
+                                        .recipients()
+                                        .add(r);
+                            }
+                            boolean again;
+                            synchronized (this) {
+                                polling = false;
+                                pending.addAll(groups.values());
+                                if (claimed.size() >= limit) {
+                                    mayBeDue = true; // a full claim: there may be more behind it
+                                }
+                                again = mayBeDue;
+                            }
+                            pump();
+                            if (again) {
+                                poll();
+                            }
+                        },
+                        e -> {
+                            synchronized (this) {
+                                polling = false;
+                                mayBeDue = true;
+                            }
+                            LOG.warnf("claiming due recipients failed: %s", e.toString());
+                        });
     }
 
     private void pump() {
@@ -176,17 +216,24 @@ public final class DeliveryEngine {
                 inFlight++;
             }
             deliver(g).subscribe().with(v -> done(g), e -> {
-                LOG.warnf(e, "delivery of %s to %s failed unexpectedly; the lease will expire and it is retried",
-                        g.messageId(), g.domain());
+                LOG.warnf(
+                        e,
+                        "delivery of %s to %s failed unexpectedly; the lease will expire and it is retried",
+                        g.messageId(),
+                        g.domain());
                 done(g);
             });
         }
     }
 
     private void releaseLater(Group g) {
-        ledger.release(workerId, g.recipients().stream().map(ClaimedRecipient::id).toList()).subscribe().with(
-                n -> LOG.debugf("released %d unstarted recipients of %s", n, g.messageId()),
-                e -> LOG.debugf("releasing leases failed (they expire anyway): %s", e));
+        ledger.release(
+                        workerId,
+                        g.recipients().stream().map(ClaimedRecipient::id).toList())
+                .subscribe()
+                .with(
+                        n -> LOG.debugf("released %d unstarted recipients of %s", n, g.messageId()),
+                        e -> LOG.debugf("releasing leases failed (they expire anyway): %s", e));
     }
 
     private void done(Group g) {
@@ -211,7 +258,8 @@ public final class DeliveryEngine {
             Instant now = Instant.now();
             if (stored.raw().length > SIGN_INLINE_LIMIT) {
                 // hashing a large body takes long enough to stall an event loop: do it on a worker thread
-                return Uni.createFrom().item(() -> dkim.signIfKeyed(stored.raw(), now))
+                return Uni.createFrom()
+                        .item(() -> dkim.signIfKeyed(stored.raw(), now))
                         .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
                         .flatMap(content -> send(g, stored, content));
             }
@@ -222,12 +270,13 @@ public final class DeliveryEngine {
     private Uni<Void> send(Group g, StoredMessage stored, byte[] content) {
         {
             List<OutboundMessage.Rcpt> rcpts = g.recipients().stream()
-                    .map(r -> new OutboundMessage.Rcpt(r.address(), Optional.ofNullable(r.dsnNotify()),
-                            Optional.ofNullable(r.dsnOrcpt())))
+                    .map(r -> new OutboundMessage.Rcpt(
+                            r.address(), Optional.ofNullable(r.dsnNotify()), Optional.ofNullable(r.dsnOrcpt())))
                     .toList();
-            boolean eightBit = stored.bodyType().map(b -> b.equalsIgnoreCase("8BITMIME")).orElse(false);
-            OutboundMessage m = new OutboundMessage(stored.sender(), rcpts, content, stored.smtpUtf8(), eightBit,
-                    stored.ret(), stored.envid());
+            boolean eightBit =
+                    stored.bodyType().map(b -> b.equalsIgnoreCase("8BITMIME")).orElse(false);
+            OutboundMessage m = new OutboundMessage(
+                    stored.sender(), rcpts, content, stored.smtpUtf8(), eightBit, stored.ret(), stored.envid());
             return transport.deliver(g.domain(), m).flatMap(attempt -> record(g, stored, attempt));
         }
     }
@@ -240,7 +289,8 @@ public final class DeliveryEngine {
         boolean notifiable = !stored.sender().isEmpty() && !"dsn".equals(stored.door());
         for (int i = 0; i < g.recipients().size(); i++) {
             ClaimedRecipient r = g.recipients().get(i);
-            RecipientResult result = i < attempt.results().size() ? attempt.results().get(i)
+            RecipientResult result = i < attempt.results().size()
+                    ? attempt.results().get(i)
                     : new RecipientResult(r.address(), RecipientResult.Kind.TEMPORARY, "451 4.3.0 no result", "4.3.0");
             RecipientState state;
             Instant next = now;
@@ -261,18 +311,34 @@ public final class DeliveryEngine {
                     }
                 }
             }
-            boolean delayNotice = state == RecipientState.DEFERRED && notifiable && settings.delayNotice().isPresent()
-                    && Duration.between(stored.receivedAt(), now).compareTo(settings.delayNotice().get()) >= 0
+            boolean delayNotice = state == RecipientState.DEFERRED
+                    && notifiable
+                    && settings.delayNotice().isPresent()
+                    && Duration.between(stored.receivedAt(), now)
+                                    .compareTo(settings.delayNotice().get())
+                            >= 0
                     && DsnBuilder.wantsDelayNotice(r.dsnNotify());
             if (delayNotice) {
-                delayed.add(new DsnBuilder.Failed(r.address(), Optional.ofNullable(r.dsnOrcpt()), "delayed", status,
-                        reply, attempt.mxHost(), now));
+                delayed.add(new DsnBuilder.Failed(
+                        r.address(),
+                        Optional.ofNullable(r.dsnOrcpt()),
+                        "delayed",
+                        status,
+                        reply,
+                        attempt.mxHost(),
+                        now));
             }
             outcomes.add(new Outcome(r, state, next, reply, delayNotice));
             if ((state == RecipientState.BOUNCED || state == RecipientState.FAILED)
                     && DsnBuilder.wantsFailureNotice(r.dsnNotify())) {
-                failed.add(new DsnBuilder.Failed(r.address(), Optional.ofNullable(r.dsnOrcpt()), "failed", status,
-                        reply, attempt.mxHost(), now));
+                failed.add(new DsnBuilder.Failed(
+                        r.address(),
+                        Optional.ofNullable(r.dsnOrcpt()),
+                        "failed",
+                        status,
+                        reply,
+                        attempt.mxHost(),
+                        now));
             }
         }
         Optional<DeliveryLedger.Dsn> dsn = Optional.empty();
@@ -289,8 +355,9 @@ public final class DeliveryEngine {
                         metrics.dsn();
                     }
                     if (changed < outcomes.size()) {
-                        LOG.warnf("%d of %d recipients of %s were no longer leased by %s", outcomes.size() - changed,
-                                outcomes.size(), g.messageId(), workerId);
+                        LOG.warnf(
+                                "%d of %d recipients of %s were no longer leased by %s",
+                                outcomes.size() - changed, outcomes.size(), g.messageId(), workerId);
                     }
                 })
                 .replaceWithVoid();
@@ -300,13 +367,19 @@ public final class DeliveryEngine {
         UUID id = UUID.randomUUID();
         try {
             byte[] raw = DsnBuilder.build(settings.reportingMta(), stored, about, id, now);
-            return Optional.of(new DeliveryLedger.Dsn(id, raw, stored.sender(),
+            return Optional.of(new DeliveryLedger.Dsn(
+                    id,
+                    raw,
+                    stored.sender(),
                     Optional.of("<" + id + "@" + settings.reportingMta() + ">"),
                     DsnBuilder.eightBit(raw) ? "8BITMIME" : "7BIT"));
         } catch (RuntimeException e) {
             // recording the outcome matters more: without it the lease runs out and delivered
             // recipients of this attempt would get the message again
-            LOG.errorf(e, "could not build a DSN for %s to <%s>; the outcome is recorded without one", stored.id(),
+            LOG.errorf(
+                    e,
+                    "could not build a DSN for %s to <%s>; the outcome is recorded without one",
+                    stored.id(),
                     stored.sender());
             return Optional.empty();
         }

@@ -3,8 +3,8 @@ package dev.mailgate.outbound;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.config.MailgateConfig.Delivery;
 import dev.mailgate.dkim.DkimKeys;
-import dev.mailgate.queue.DeliveryLedger;
 import dev.mailgate.queue.ContentBudget;
+import dev.mailgate.queue.DeliveryLedger;
 import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,11 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -46,8 +44,15 @@ public class DeliveryService {
     private final List<DeliveryEngine> engines = new CopyOnWriteArrayList<>();
     private long statsTimer = -1;
 
-    public DeliveryService(MailgateConfig config, Vertx vertx, Pool pool, MessageStore store,
-            Mutiny.SessionFactory sessions, DkimKeys dkim, MeterRegistry registry, ContentBudget budget,
+    public DeliveryService(
+            MailgateConfig config,
+            Vertx vertx,
+            Pool pool,
+            MessageStore store,
+            Mutiny.SessionFactory sessions,
+            DkimKeys dkim,
+            MeterRegistry registry,
+            ContentBudget budget,
             FreshMessages fresh) {
         this.config = config;
         this.vertx = vertx;
@@ -95,7 +100,10 @@ public class DeliveryService {
 
     /** As {@link #newIndependentEngine(Pool, String)} with its own number of concurrent deliveries (benchmarks). */
     public DeliveryEngine newIndependentEngine(Pool otherPool, String workerId, int workers) {
-        DeliveryEngine e = newEngine(new MessageStore(sessions, otherPool, vertx, store.limiter()), new DeliveryLedger(otherPool), workerId,
+        DeliveryEngine e = newEngine(
+                new MessageStore(sessions, otherPool, vertx, store.limiter()),
+                new DeliveryLedger(otherPool),
+                workerId,
                 workers);
         engines.add(e);
         return e;
@@ -108,47 +116,84 @@ public class DeliveryService {
     private DeliveryEngine newEngine(MessageStore claims, DeliveryLedger ledgerToUse, String workerId, int workers) {
         Delivery d = config.delivery();
         String helo = d.effectiveHeloName(config.smtp());
-        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(workers, d.pollInterval(), d.batchSize(),
-                d.lease(), d.retryInitial(), d.retryMax(), d.maxAge(), helo, d.delayNotice());
-        return new DeliveryEngine(vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics, budget);
+        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(
+                workers,
+                d.pollInterval(),
+                d.batchSize(),
+                d.lease(),
+                d.retryInitial(),
+                d.retryMax(),
+                d.maxAge(),
+                helo,
+                d.delayNotice());
+        return new DeliveryEngine(
+                vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics, budget);
     }
 
     private Transport transport(Delivery d, String helo) {
         io.vertx.mutiny.core.Vertx mutinyVertx = io.vertx.mutiny.core.Vertx.newInstance(vertx);
         return switch (d.mode()) {
-            case CAPTURE -> new CaptureTransport(mutinyVertx,
-                    d.captureDir().orElseThrow(() -> new IllegalStateException(
-                            "mailgate.delivery.capture-dir is required with mailgate.delivery.mode=capture")));
+            case CAPTURE ->
+                new CaptureTransport(
+                        mutinyVertx,
+                        d.captureDir()
+                                .orElseThrow(
+                                        () -> new IllegalStateException(
+                                                "mailgate.delivery.capture-dir is required with mailgate.delivery.mode=capture")));
             case MX -> {
                 MxResolver resolver = new MxResolver(mutinyVertx, d.dnsServers());
-                SmtpConnector connector = new SmtpConnector(vertx, helo, d.trustAll(), false, d.connectTimeout(),
-                        d.connectionReuse(), d.timeoutScale());
+                SmtpConnector connector = new SmtpConnector(
+                        vertx, helo, d.trustAll(), false, d.connectTimeout(), d.connectionReuse(), d.timeoutScale());
                 MtaSts mtaSts = d.mtaSts() ? new MtaSts(vertx, resolver, d.trustAll(), d.mtaStsPort()) : null;
                 yield new SmtpTransport(resolver, resolver::route, connector, d.port(), d.tls(), mtaSts);
             }
             case RELAY -> {
-                String host = d.relay().host().orElseThrow(() -> new IllegalStateException(
-                        "mailgate.delivery.relay.host is required with mailgate.delivery.mode=relay"));
-                SmtpClientProtocol.Credentials credentials = d.relay().username()
-                        .map(u -> new SmtpClientProtocol.Credentials(u, d.relay().password().orElse(""))).orElse(null);
+                String host = d.relay()
+                        .host()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "mailgate.delivery.relay.host is required with mailgate.delivery.mode=relay"));
+                SmtpClientProtocol.Credentials credentials = d.relay()
+                        .username()
+                        .map(u -> new SmtpClientProtocol.Credentials(
+                                u, d.relay().password().orElse("")))
+                        .orElse(null);
                 MxResolver resolver = new MxResolver(mutinyVertx, d.dnsServers());
-                SmtpConnector connector = new SmtpConnector(vertx, helo, d.trustAll(), d.relay().ssl(),
-                        d.connectTimeout(), d.connectionReuse(), d.timeoutScale(), credentials);
+                SmtpConnector connector = new SmtpConnector(
+                        vertx,
+                        helo,
+                        d.trustAll(),
+                        d.relay().ssl(),
+                        d.connectTimeout(),
+                        d.connectionReuse(),
+                        d.timeoutScale(),
+                        credentials);
                 MxResolver.Route route = new MxResolver.Hosts(List.of(host));
-                yield new SmtpTransport(resolver, domain -> io.smallrye.mutiny.Uni.createFrom().item(route), connector,
-                        d.relay().port(), d.relay().ssl() ? MailgateConfig.Delivery.TlsPolicy.NONE : d.tls());
+                yield new SmtpTransport(
+                        resolver,
+                        domain -> io.smallrye.mutiny.Uni.createFrom().item(route),
+                        connector,
+                        d.relay().port(),
+                        d.relay().ssl() ? MailgateConfig.Delivery.TlsPolicy.NONE : d.tls());
             }
         };
     }
 
     private void refreshStats() {
-        ledger.stats().subscribe().with(s -> metrics.queue(s.depth(),
-                s.oldest().map(o -> Math.max(0, Duration.between(o, Instant.now()).getSeconds())).orElse(0L)),
-                e -> LOG.debugf("queue stats: %s", e));
+        ledger.stats()
+                .subscribe()
+                .with(
+                        s -> metrics.queue(
+                                s.depth(),
+                                s.oldest()
+                                        .map(o -> Math.max(
+                                                0,
+                                                Duration.between(o, Instant.now())
+                                                        .getSeconds()))
+                                        .orElse(0L)),
+                        e -> LOG.debugf("queue stats: %s", e));
     }
 
     public DeliveryLedger ledger() {
         return ledger;
     }
-
 }

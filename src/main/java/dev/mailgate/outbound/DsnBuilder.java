@@ -31,12 +31,16 @@ public final class DsnBuilder {
     private static final DateTimeFormatter RFC5322 = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     /** One recipient the DSN reports on. */
-    public record Failed(String address, Optional<String> orcpt, String action, String status, String diagnostic,
-            String remoteMta, Instant lastAttempt) {
-    }
+    public record Failed(
+            String address,
+            Optional<String> orcpt,
+            String action,
+            String status,
+            String diagnostic,
+            String remoteMta,
+            Instant lastAttempt) {}
 
-    private DsnBuilder() {
-    }
+    private DsnBuilder() {}
 
     /** Whether the recipient asked for a DSN on failure (RFC 3461 NOTIFY; absent means failures only). */
     /** Whether the recipient accepts delay notices: NOTIFY with DELAY, or no NOTIFY at all. */
@@ -56,8 +60,8 @@ public final class DsnBuilder {
         return !n.contains("NEVER") && n.contains("FAILURE");
     }
 
-    public static byte[] build(String reportingMta, StoredMessage original, List<Failed> failed, UUID dsnId,
-            Instant now) {
+    public static byte[] build(
+            String reportingMta, StoredMessage original, List<Failed> failed, UUID dsnId, Instant now) {
         try {
             String human = humanText(reportingMta, failed);
             String status = statusText(reportingMta, original, failed);
@@ -66,21 +70,24 @@ public final class DsnBuilder {
 
             Multipart report = MultipartBuilder.create("report")
                     .addContentTypeParameter(new NameValuePair("report-type", "delivery-status"))
-                    .addBodyPart(BodyPartBuilder.create().setBody(human, "plain", StandardCharsets.UTF_8)
+                    .addBodyPart(BodyPartBuilder.create()
+                            .setBody(human, "plain", StandardCharsets.UTF_8)
                             .setContentTransferEncoding("8bit"))
                     .addBodyPart(BodyPartBuilder.create()
                             .setBody(status.getBytes(StandardCharsets.UTF_8), "message/delivery-status"))
-                    .addBodyPart(BodyPartBuilder.create()
-                            .setBody(returned, full ? "message/rfc822" : "text/rfc822-headers"))
+                    .addBodyPart(
+                            BodyPartBuilder.create().setBody(returned, full ? "message/rfc822" : "text/rfc822-headers"))
                     .build();
 
             Message dsn = Message.Builder.of()
                     .setFrom("Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">")
                     .setTo(original.sender())
-                    .setSubject(failed.stream().allMatch(f -> f.action().equals("failed"))
-                            ? "Undelivered Mail Returned to Sender"
-                            : failed.stream().allMatch(f -> f.action().equals("delayed"))
-                                    ? "Delayed Mail (still being retried)" : "Delivery Status Notification")
+                    .setSubject(
+                            failed.stream().allMatch(f -> f.action().equals("failed"))
+                                    ? "Undelivered Mail Returned to Sender"
+                                    : failed.stream().allMatch(f -> f.action().equals("delayed"))
+                                            ? "Delayed Mail (still being retried)"
+                                            : "Delivery Status Notification")
                     .setDate(Date.from(now))
                     .setMessageId("<" + dsnId + "@" + reportingMta + ">")
                     .setField(new org.apache.james.mime4j.stream.RawField("Auto-Submitted", "auto-replied"))
@@ -106,7 +113,11 @@ public final class DsnBuilder {
             sb.append("Your message could not be delivered to the following recipients:\r\n\r\n");
         }
         for (Failed f : failed) {
-            sb.append("<").append(f.address()).append(">: ").append(f.diagnostic()).append("\r\n");
+            sb.append("<")
+                    .append(f.address())
+                    .append(">: ")
+                    .append(f.diagnostic())
+                    .append("\r\n");
         }
         return sb.toString();
     }
@@ -114,21 +125,32 @@ public final class DsnBuilder {
     static String statusText(String reportingMta, StoredMessage original, List<Failed> failed) {
         StringBuilder sb = new StringBuilder();
         sb.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
-        original.envid().ifPresent(e -> sb.append("Original-Envelope-Id: ").append(e).append("\r\n"));
-        sb.append("Arrival-Date: ").append(RFC5322.format(original.receivedAt().atOffset(ZoneOffset.UTC))).append("\r\n");
+        original.envid()
+                .ifPresent(e -> sb.append("Original-Envelope-Id: ").append(e).append("\r\n"));
+        sb.append("Arrival-Date: ")
+                .append(RFC5322.format(original.receivedAt().atOffset(ZoneOffset.UTC)))
+                .append("\r\n");
         for (Failed f : failed) {
             sb.append("\r\n");
-            f.orcpt().ifPresent(o -> sb.append("Original-Recipient: ").append(o.contains(";") ? o : "rfc822;" + o)
-                    .append("\r\n"));
+            f.orcpt()
+                    .ifPresent(o -> sb.append("Original-Recipient: ")
+                            .append(o.contains(";") ? o : "rfc822;" + o)
+                            .append("\r\n"));
             sb.append("Final-Recipient: rfc822; ").append(f.address()).append("\r\n");
             sb.append("Action: ").append(f.action()).append("\r\n");
             sb.append("Status: ").append(f.status()).append("\r\n");
             if (f.remoteMta() != null && !f.remoteMta().isBlank()) {
                 sb.append("Remote-MTA: dns; ").append(f.remoteMta()).append("\r\n");
             }
-            sb.append(f.diagnostic().matches("^\\d{3}[ -].*") ? "Diagnostic-Code: smtp; " : "Diagnostic-Code: X-mailgate; ")
-                    .append(oneLine(f.diagnostic())).append("\r\n");
-            sb.append("Last-Attempt-Date: ").append(RFC5322.format(f.lastAttempt().atOffset(ZoneOffset.UTC))).append("\r\n");
+            sb.append(
+                            f.diagnostic().matches("^\\d{3}[ -].*")
+                                    ? "Diagnostic-Code: smtp; "
+                                    : "Diagnostic-Code: X-mailgate; ")
+                    .append(oneLine(f.diagnostic()))
+                    .append("\r\n");
+            sb.append("Last-Attempt-Date: ")
+                    .append(RFC5322.format(f.lastAttempt().atOffset(ZoneOffset.UTC)))
+                    .append("\r\n");
         }
         return sb.toString();
     }

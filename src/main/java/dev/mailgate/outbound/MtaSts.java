@@ -31,7 +31,9 @@ public final class MtaSts {
     private static final int MAX_POLICY = 64 * 1024;
 
     public enum Mode {
-        ENFORCE, TESTING, NONE
+        ENFORCE,
+        TESTING,
+        NONE
     }
 
     /** A parsed policy. */
@@ -55,8 +57,7 @@ public final class MtaSts {
         }
     }
 
-    private record Cached(Optional<Policy> policy, Instant until) {
-    }
+    private record Cached(Optional<Policy> policy, Instant until) {}
 
     private final MxResolver resolver;
     private final HttpClient http;
@@ -81,22 +82,27 @@ public final class MtaSts {
         if (c != null && c.until().isAfter(Instant.now())) {
             return Uni.createFrom().item(c.policy());
         }
-        return resolver.txt("_mta-sts." + domain).flatMap(records -> {
-            boolean published = records.stream().anyMatch(r -> r.trim().startsWith("v=STSv1"));
-            if (!published) {
-                cache.put(domain, new Cached(Optional.empty(), Instant.now().plus(Duration.ofMinutes(5))));
-                return Uni.createFrom().item(Optional.<Policy>empty());
-            }
-            return fetch(domain).map(p -> {
-                Duration keep = p.map(x -> x.maxAge().compareTo(LONGEST_CACHE) < 0 ? x.maxAge() : LONGEST_CACHE)
-                        .orElse(Duration.ofMinutes(5));
-                cache.put(domain, new Cached(p, Instant.now().plus(keep)));
-                return p;
-            });
-        }).onFailure().recoverWithItem(e -> {
-            LOG.debugf("MTA-STS lookup for %s failed: %s", domain, e);
-            return Optional.empty();
-        });
+        return resolver.txt("_mta-sts." + domain)
+                .flatMap(records -> {
+                    boolean published = records.stream().anyMatch(r -> r.trim().startsWith("v=STSv1"));
+                    if (!published) {
+                        cache.put(
+                                domain,
+                                new Cached(Optional.empty(), Instant.now().plus(Duration.ofMinutes(5))));
+                        return Uni.createFrom().item(Optional.<Policy>empty());
+                    }
+                    return fetch(domain).map(p -> {
+                        Duration keep = p.map(x -> x.maxAge().compareTo(LONGEST_CACHE) < 0 ? x.maxAge() : LONGEST_CACHE)
+                                .orElse(Duration.ofMinutes(5));
+                        cache.put(domain, new Cached(p, Instant.now().plus(keep)));
+                        return p;
+                    });
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    LOG.debugf("MTA-STS lookup for %s failed: %s", domain, e);
+                    return Optional.empty();
+                });
     }
 
     private Uni<Optional<Policy>> fetch(String domain) {
@@ -105,27 +111,36 @@ public final class MtaSts {
             if (addresses.isEmpty()) {
                 return Uni.createFrom().item(Optional.<Policy>empty());
             }
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.GET)
                     .setServer(SocketAddress.inetSocketAddress(port, addresses.get(0)))
-                    .setHost(host).setPort(port).setSsl(true).setURI("/.well-known/mta-sts.txt")
-                    .setFollowRedirects(false).setTimeout(60_000);
-            return Uni.createFrom().<Optional<Policy>>emitter(em -> http.request(options)
-                    .compose(req -> req.send())
-                    .compose(resp -> {
-                        if (resp.statusCode() != 200) {
-                            return io.vertx.core.Future.succeededFuture(null);
-                        }
-                        return resp.body();
-                    })
-                    .onComplete(ar -> {
-                        if (ar.failed() || ar.result() == null || ar.result().length() > MAX_POLICY) {
-                            LOG.debugf("MTA-STS policy of %s not fetched: %s", domain,
-                                    ar.failed() ? ar.cause() : "no usable answer");
-                            em.complete(Optional.empty());
-                        } else {
-                            em.complete(parse(ar.result().toString()));
-                        }
-                    }));
+                    .setHost(host)
+                    .setPort(port)
+                    .setSsl(true)
+                    .setURI("/.well-known/mta-sts.txt")
+                    .setFollowRedirects(false)
+                    .setTimeout(60_000);
+            return Uni.createFrom()
+                    .<Optional<Policy>>emitter(em -> http.request(options)
+                            .compose(req -> req.send())
+                            .compose(resp -> {
+                                if (resp.statusCode() != 200) {
+                                    return io.vertx.core.Future.succeededFuture(null);
+                                }
+                                return resp.body();
+                            })
+                            .onComplete(ar -> {
+                                if (ar.failed()
+                                        || ar.result() == null
+                                        || ar.result().length() > MAX_POLICY) {
+                                    LOG.debugf(
+                                            "MTA-STS policy of %s not fetched: %s",
+                                            domain, ar.failed() ? ar.cause() : "no usable answer");
+                                    em.complete(Optional.empty());
+                                } else {
+                                    em.complete(parse(ar.result().toString()));
+                                }
+                            }));
         });
     }
 
@@ -144,12 +159,13 @@ public final class MtaSts {
             String value = line.substring(colon + 1).trim();
             switch (key) {
                 case "version" -> version = value;
-                case "mode" -> mode = switch (value.toLowerCase(Locale.ROOT)) {
-                    case "enforce" -> Mode.ENFORCE;
-                    case "testing" -> Mode.TESTING;
-                    case "none" -> Mode.NONE;
-                    default -> null;
-                };
+                case "mode" ->
+                    mode = switch (value.toLowerCase(Locale.ROOT)) {
+                        case "enforce" -> Mode.ENFORCE;
+                        case "testing" -> Mode.TESTING;
+                        case "none" -> Mode.NONE;
+                        default -> null;
+                    };
                 case "mx" -> mx.add(value);
                 case "max_age" -> {
                     try {

@@ -4,9 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.dns.DnsException;
 import io.vertx.core.dns.DnsResponseCode;
-import io.vertx.mutiny.core.dns.MxRecord;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.dns.DnsClient;
+import io.vertx.mutiny.core.dns.MxRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,24 +22,19 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class MxResolver {
 
     /** The outcome of routing one domain. */
-    public sealed interface Route {
-    }
+    public sealed interface Route {}
 
     /** Hosts to try, in order. */
-    public record Hosts(List<String> hosts) implements Route {
-    }
+    public record Hosts(List<String> hosts) implements Route {}
 
     /** RFC 7505: the domain accepts no mail. */
-    public record NullMx() implements Route {
-    }
+    public record NullMx() implements Route {}
 
     /** The domain does not exist (NXDOMAIN): permanent. */
-    public record NoSuchDomain(String detail) implements Route {
-    }
+    public record NoSuchDomain(String detail) implements Route {}
 
     /** The lookup failed for now (timeout, SERVFAIL): retry later. */
-    public record DnsTrouble(String detail) implements Route {
-    }
+    public record DnsTrouble(String detail) implements Route {}
 
     private final List<DnsClient> clients;
 
@@ -56,7 +51,8 @@ public final class MxResolver {
                     host = s.substring(1, close);
                     port = s.length() > close + 2 ? Integer.parseInt(s.substring(close + 2)) : 53;
                 }
-                list.add(vertx.createDnsClient(new DnsClientOptions().setHost(host).setPort(port).setQueryTimeout(10_000)));
+                list.add(vertx.createDnsClient(
+                        new DnsClientOptions().setHost(host).setPort(port).setQueryTimeout(10_000)));
             }
         } else {
             list.add(vertx.createDnsClient(new DnsClientOptions().setQueryTimeout(10_000)));
@@ -67,7 +63,8 @@ public final class MxResolver {
     public Uni<Route> route(String domain) {
         return withFallback(c -> c.resolveMX(domain))
                 .map(records -> toRoute(domain, records))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     if (isNxDomain(e)) {
                         return new NoSuchDomain(domain + ": no such domain");
                     }
@@ -111,7 +108,8 @@ public final class MxResolver {
             return Uni.createFrom().item(known.get());
         }
         Uni<List<String>> v4 = withFallback(c -> c.resolveA(host)).onFailure().recoverWithItem(List.of());
-        Uni<List<String>> v6 = withFallback(c -> c.resolveAAAA(host)).onFailure().recoverWithItem(List.of());
+        Uni<List<String>> v6 =
+                withFallback(c -> c.resolveAAAA(host)).onFailure().recoverWithItem(List.of());
         return Uni.combine().all().unis(v4, v6).with((a, b) -> {
             List<String> all = new ArrayList<>(a == null ? List.of() : a);
             if (b != null) {
@@ -134,7 +132,9 @@ public final class MxResolver {
 
     /** TXT records of a name (each record's strings joined); empty when there are none or the name does not exist. */
     public Uni<List<String>> txt(String name) {
-        return withFallback(c -> c.resolveTXT(name)).onFailure(MxResolver::isNxDomain).recoverWithItem(List.of())
+        return withFallback(c -> c.resolveTXT(name))
+                .onFailure(MxResolver::isNxDomain)
+                .recoverWithItem(List.of())
                 .map(l -> l == null ? List.<String>of() : l);
     }
 

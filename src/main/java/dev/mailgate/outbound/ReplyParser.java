@@ -14,7 +14,9 @@ public final class ReplyParser {
     private int pendingCode = -1;
 
     public Optional<SmtpReply> feed(String line) {
-        if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
+        if (line.length() < 3
+                || !Character.isDigit(line.charAt(0))
+                || !Character.isDigit(line.charAt(1))
                 || !Character.isDigit(line.charAt(2))) {
             throw new SmtpProtocolException("malformed reply line: " + abbreviate(line));
         }

@@ -22,8 +22,7 @@ import java.util.Set;
 public final class SmtpClientProtocol {
 
     /** What the socket layer must do next. */
-    public sealed interface Action {
-    }
+    public sealed interface Action {}
 
     /** Write these bytes. */
     public record Send(byte[] bytes) implements Action {
@@ -33,27 +32,36 @@ public final class SmtpClientProtocol {
     }
 
     /** Start TLS on the socket, then call {@link #tlsStarted()} (or {@link #tlsFailed()}). */
-    public record StartTls() implements Action {
-    }
+    public record StartTls() implements Action {}
 
     /** The session is ready for {@link #begin(OutboundMessage)}. */
-    public record Ready() implements Action {
-    }
+    public record Ready() implements Action {}
 
     /** A transaction ended; one result per recipient, in order. The session is ready again. */
-    public record TransactionDone(List<RecipientResult> results) implements Action {
-    }
+    public record TransactionDone(List<RecipientResult> results) implements Action {}
 
     /** The session cannot go on (greeting refused, TLS required but absent, ...): close the socket. */
-    public record SessionFailed(String reason, boolean permanent) implements Action {
-    }
+    public record SessionFailed(String reason, boolean permanent) implements Action {}
 
     /** QUIT was answered: close the socket. */
-    public record Closed() implements Action {
-    }
+    public record Closed() implements Action {}
 
     enum State {
-        GREETING, EHLO, HELO, STARTTLS, TLS_HANDSHAKE, AUTH, READY, MAIL, RCPT, DATA, DATA_END, EMPTY_DATA_END, RSET, QUIT, CLOSED
+        GREETING,
+        EHLO,
+        HELO,
+        STARTTLS,
+        TLS_HANDSHAKE,
+        AUTH,
+        READY,
+        MAIL,
+        RCPT,
+        DATA,
+        DATA_END,
+        EMPTY_DATA_END,
+        RSET,
+        QUIT,
+        CLOSED
     }
 
     // RFC 5321 §4.5.3.2 minimum timeouts.
@@ -144,7 +152,8 @@ public final class SmtpClientProtocol {
             case EMPTY_DATA_END -> finishWithReset(new ArrayList<>());
             case RSET -> {
                 state = State.READY;
-                yield reply.positive() ? List.of(new Ready())
+                yield reply.positive()
+                        ? List.of(new Ready())
                         : List.of(new SessionFailed("RSET refused: " + reply.text(), false));
             }
             case QUIT -> {
@@ -223,8 +232,9 @@ public final class SmtpClientProtocol {
             return fail("credentials are configured but the server offers no AUTH PLAIN", false);
         }
         state = State.AUTH;
-        String token = java.util.Base64.getEncoder().encodeToString(
-                ("\0" + credentials.username() + "\0" + credentials.password()).getBytes(StandardCharsets.UTF_8));
+        String token = java.util.Base64.getEncoder()
+                .encodeToString(("\0" + credentials.username() + "\0" + credentials.password())
+                        .getBytes(StandardCharsets.UTF_8));
         return List.of(send("AUTH PLAIN " + token + "\r\n"));
     }
 
@@ -401,7 +411,8 @@ public final class SmtpClientProtocol {
             if (mailFailure != null) {
                 // MAIL failed: without pipelining the remaining RCPTs are not sent
                 while (rcptIndex < message.recipients().size()) {
-                    results.add(RecipientResult.of(message.recipients().get(rcptIndex++).address(), mailFailure));
+                    results.add(RecipientResult.of(
+                            message.recipients().get(rcptIndex++).address(), mailFailure));
                 }
                 pendingCommands.clear();
                 expected.clear();

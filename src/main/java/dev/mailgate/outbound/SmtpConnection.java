@@ -40,7 +40,12 @@ public final class SmtpConnection {
     private boolean closed;
     private boolean ready;
 
-    private SmtpConnection(Vertx vertx, NetSocket socket, SmtpClientProtocol protocol, String host, String address,
+    private SmtpConnection(
+            Vertx vertx,
+            NetSocket socket,
+            SmtpClientProtocol protocol,
+            String host,
+            String address,
             double timeoutScale) {
         this.vertx = vertx;
         this.socket = socket;
@@ -52,26 +57,42 @@ public final class SmtpConnection {
     }
 
     /** Connects, reads the greeting, says EHLO and does STARTTLS per policy; completes when ready for MAIL. */
-    public static Uni<SmtpConnection> open(Vertx vertx, NetClient client, String host, String address, int port,
-            String heloName, TlsPolicy policy, SmtpClientProtocol.Credentials credentials, double timeoutScale) {
-        return Uni.createFrom().<SmtpConnection>emitter(em -> client.connect(port, address, host, ar -> {
-            if (ar.failed()) {
-                em.fail(new SessionFailure("connect to " + host + " [" + address + "]:" + port + ": "
-                        + ar.cause().getMessage(), false));
-                return;
-            }
-            SmtpConnection c = new SmtpConnection(vertx, ar.result(), new SmtpClientProtocol(heloName, policy, credentials), host,
-                    address, timeoutScale);
-            c.readyPromise = Promise.promise();
-            c.readyPromise.future().onComplete(r -> {
-                if (r.succeeded()) {
-                    em.complete(c);
-                } else {
-                    em.fail(r.cause());
-                }
-            });
-            c.start();
-        }));
+    public static Uni<SmtpConnection> open(
+            Vertx vertx,
+            NetClient client,
+            String host,
+            String address,
+            int port,
+            String heloName,
+            TlsPolicy policy,
+            SmtpClientProtocol.Credentials credentials,
+            double timeoutScale) {
+        return Uni.createFrom()
+                .<SmtpConnection>emitter(em -> client.connect(port, address, host, ar -> {
+                    if (ar.failed()) {
+                        em.fail(new SessionFailure(
+                                "connect to " + host + " [" + address + "]:" + port + ": "
+                                        + ar.cause().getMessage(),
+                                false));
+                        return;
+                    }
+                    SmtpConnection c = new SmtpConnection(
+                            vertx,
+                            ar.result(),
+                            new SmtpClientProtocol(heloName, policy, credentials),
+                            host,
+                            address,
+                            timeoutScale);
+                    c.readyPromise = Promise.promise();
+                    c.readyPromise.future().onComplete(r -> {
+                        if (r.succeeded()) {
+                            em.complete(c);
+                        } else {
+                            em.fail(r.cause());
+                        }
+                    });
+                    c.start();
+                }));
     }
 
     /** {@code [192.0.2.1]} as {@code 192.0.2.1}; anything else as it is. */
@@ -87,7 +108,8 @@ public final class SmtpConnection {
     private void start() {
         RecordParser parser = RecordParser.newDelimited("\r\n", this::onLine);
         parser.maxRecordSize(MAX_LINE);
-        parser.exceptionHandler(e -> failAll(new SessionFailure("bad reply from " + host + ": " + e.getMessage(), false)));
+        parser.exceptionHandler(
+                e -> failAll(new SessionFailure("bad reply from " + host + ": " + e.getMessage(), false)));
         socket.handler(parser);
         socket.closeHandler(v -> {
             boolean wasClosed = closed;
@@ -97,7 +119,8 @@ public final class SmtpConnection {
                 failAll(new SessionFailure("connection to " + host + " lost", false));
             }
         });
-        socket.exceptionHandler(e -> failAll(new SessionFailure("connection to " + host + ": " + e.getMessage(), false)));
+        socket.exceptionHandler(
+                e -> failAll(new SessionFailure("connection to " + host + ": " + e.getMessage(), false)));
         armTimer();
     }
 
@@ -165,22 +188,23 @@ public final class SmtpConnection {
 
     /** Runs one transaction; the connection must be {@link #usable()}. */
     public Uni<List<RecipientResult>> send(OutboundMessage message) {
-        return Uni.createFrom().emitter(em -> context.runOnContext(v -> {
-            if (!usable()) {
-                em.fail(new SessionFailure("connection to " + host + " not usable", false));
-                return;
-            }
-            ready = false;
-            txPromise = Promise.promise();
-            txPromise.future().onComplete(r -> {
-                if (r.succeeded()) {
-                    em.complete(r.result());
-                } else {
-                    em.fail(r.cause());
-                }
-            });
-            handle(protocol.begin(message));
-        }));
+        return Uni.createFrom()
+                .emitter(em -> context.runOnContext(v -> {
+                    if (!usable()) {
+                        em.fail(new SessionFailure("connection to " + host + " not usable", false));
+                        return;
+                    }
+                    ready = false;
+                    txPromise = Promise.promise();
+                    txPromise.future().onComplete(r -> {
+                        if (r.succeeded()) {
+                            em.complete(r.result());
+                        } else {
+                            em.fail(r.cause());
+                        }
+                    });
+                    handle(protocol.begin(message));
+                }));
     }
 
     public boolean usable() {

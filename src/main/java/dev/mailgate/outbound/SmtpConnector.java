@@ -25,16 +25,28 @@ public final class SmtpConnector {
     private final SmtpClientProtocol.Credentials credentials;
     private final Map<String, Deque<Idle>> idle = new HashMap<>();
 
-    private record Idle(SmtpConnection connection, long timer) {
-    }
+    private record Idle(SmtpConnection connection, long timer) {}
 
-    public SmtpConnector(Vertx vertx, String heloName, boolean trustAll, boolean implicitTls, Duration connectTimeout,
-            Duration reuse, double timeoutScale) {
+    public SmtpConnector(
+            Vertx vertx,
+            String heloName,
+            boolean trustAll,
+            boolean implicitTls,
+            Duration connectTimeout,
+            Duration reuse,
+            double timeoutScale) {
         this(vertx, heloName, trustAll, implicitTls, connectTimeout, reuse, timeoutScale, null);
     }
 
-    public SmtpConnector(Vertx vertx, String heloName, boolean trustAll, boolean implicitTls, Duration connectTimeout,
-            Duration reuse, double timeoutScale, SmtpClientProtocol.Credentials credentials) {
+    public SmtpConnector(
+            Vertx vertx,
+            String heloName,
+            boolean trustAll,
+            boolean implicitTls,
+            Duration connectTimeout,
+            Duration reuse,
+            double timeoutScale,
+            SmtpClientProtocol.Credentials credentials) {
         this.vertx = vertx;
         this.credentials = credentials;
         NetClientOptions options = new NetClientOptions()
@@ -89,10 +101,11 @@ public final class SmtpConnector {
 
     public void close() {
         synchronized (idle) {
-            idle.values().forEach(q -> q.forEach(i -> {
-                vertx.cancelTimer(i.timer());
-                i.connection().quit();
-            }));
+            idle.values()
+                    .forEach(q -> q.forEach(i -> {
+                        vertx.cancelTimer(i.timer());
+                        i.connection().quit();
+                    }));
             idle.clear();
         }
         vertx.setTimer(6_000, t -> client.close());

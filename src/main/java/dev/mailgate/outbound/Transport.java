@@ -8,6 +8,5 @@ public interface Transport {
     /** Delivers one message to the given recipients, all of one domain. Never fails: errors become results. */
     Uni<Attempt> deliver(String domain, OutboundMessage message);
 
-    default void close() {
-    }
+    default void close() {}
 }

@@ -36,17 +36,30 @@ public class ApiConnectionFilter {
             return;
         }
         router.route().order(-1000).handler(ctx -> {
-            String address = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+            String address = ctx.request().remoteAddress() == null
+                    ? ""
+                    : ctx.request().remoteAddress().hostAddress();
             if (ctx.normalizedPath().startsWith("/q/health") || gate.permitted(address)) {
                 ctx.next();
                 return;
             }
             metrics.counter("mailgate.http.refused", "reason", "denied").increment();
-            audit.record(new AuditEvent(Instant.now(), "http.refused", null, address, "api", null,
+            audit.record(new AuditEvent(
+                    Instant.now(),
+                    "http.refused",
+                    null,
+                    address,
+                    "api",
+                    null,
                     "reason=denied " + ctx.request().method() + " " + ctx.normalizedPath()));
-            ctx.response().setStatusCode(403).putHeader("Content-Type", "application/problem+json")
-                    .end(new JsonObject().put("type", "https://mailgate.dev/problems/address-denied")
-                            .put("title", "Requests from this address are not accepted").put("status", 403).encode());
+            ctx.response()
+                    .setStatusCode(403)
+                    .putHeader("Content-Type", "application/problem+json")
+                    .end(new JsonObject()
+                            .put("type", "https://mailgate.dev/problems/address-denied")
+                            .put("title", "Requests from this address are not accepted")
+                            .put("status", 403)
+                            .encode());
         });
     }
 }

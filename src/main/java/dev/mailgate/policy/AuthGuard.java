@@ -46,7 +46,8 @@ public class AuthGuard {
             + "   AND EXISTS (SELECT 1 FROM policy_auth_failure WHERE scope = 'principal' AND subject = $2"
             + "     AND client_address = $1 AND failed_at > now() - make_interval(secs => $3::float8))) AS locked";
 
-    private static final String RECORD = "INSERT INTO policy_auth_failure (scope, subject, client_address) VALUES ($1, $2, $3)";
+    private static final String RECORD =
+            "INSERT INTO policy_auth_failure (scope, subject, client_address) VALUES ($1, $2, $3)";
 
     private static final String LOCK = "INSERT INTO policy_lockout (scope, subject, locked_until)"
             + " SELECT $1, $2, now() + make_interval(secs => $3::float8)"
@@ -74,7 +75,8 @@ public class AuthGuard {
         if (clear.holds(key)) {
             return Uni.createFrom().nullItem();
         }
-        return pool.preparedQuery(ADDRESS_LOCKED).execute(Tuple.of(address))
+        return pool.preparedQuery(ADDRESS_LOCKED)
+                .execute(Tuple.of(address))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         clear.remember(key);
@@ -82,7 +84,8 @@ public class AuthGuard {
                     }
                     return rows.iterator().next().getOffsetDateTime(0).toInstant();
                 })
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure()
+                .recoverWithItem(failure -> {
                     LOG.warnf("lockout check for %s failed, allowing: %s", address, failure.getMessage());
                     return null;
                 });
@@ -94,7 +97,8 @@ public class AuthGuard {
         if (clear.holds(key)) {
             return Uni.createFrom().item(true);
         }
-        return pool.preparedQuery(MAY_TRY).execute(Tuple.of(address, user == null ? "" : user, windowSeconds()))
+        return pool.preparedQuery(MAY_TRY)
+                .execute(Tuple.of(address, user == null ? "" : user, windowSeconds()))
                 .map(rows -> {
                     boolean allowed = !rows.iterator().next().getBoolean("locked");
                     if (allowed) {
@@ -102,7 +106,8 @@ public class AuthGuard {
                     }
                     return allowed;
                 })
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure()
+                .recoverWithItem(failure -> {
                     LOG.warnf("lockout check for %s failed, allowing: %s", address, failure.getMessage());
                     return true;
                 });
@@ -113,12 +118,14 @@ public class AuthGuard {
         String principal = user == null ? "" : user;
         clear.forgetAll(); // before and after: no clear answer read meanwhile may outlive this failure
         return pool.withTransaction(connection -> record(connection, "address", address, address)
-                .chain(() -> principal.isEmpty() ? Uni.createFrom().voidItem()
-                        : record(connection, "principal", principal, address))
-                .chain(() -> lock(connection, "address", address, limits.authFailures()))
-                .chain(addressUntil -> (principal.isEmpty() ? Uni.createFrom().<Instant>nullItem()
-                        : lock(connection, "principal", principal, limits.authFailuresPerPrincipal()))
-                        .map(principalUntil -> new Instant[] {addressUntil, principalUntil})))
+                        .chain(() -> principal.isEmpty()
+                                ? Uni.createFrom().voidItem()
+                                : record(connection, "principal", principal, address))
+                        .chain(() -> lock(connection, "address", address, limits.authFailures()))
+                        .chain(addressUntil -> (principal.isEmpty()
+                                        ? Uni.createFrom().<Instant>nullItem()
+                                        : lock(connection, "principal", principal, limits.authFailuresPerPrincipal()))
+                                .map(principalUntil -> new Instant[] {addressUntil, principalUntil})))
                 .invoke(locked -> {
                     if (locked[0] != null) {
                         lockout("address", address, principal, address, door, locked[0]);
@@ -127,26 +134,38 @@ public class AuthGuard {
                         lockout("principal", principal, principal, address, door, locked[1]);
                     }
                 })
-                .onFailure().invoke(failure -> LOG.warnf("could not record auth failure of %s: %s", address,
-                        failure.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(failure -> LOG.warnf("could not record auth failure of %s: %s", address, failure.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .eventually(clear::forgetAll)
                 .replaceWithVoid();
     }
 
     private void lockout(String scope, String subject, String principal, String address, String door, Instant until) {
         metrics.counter("mailgate.auth.lockouts", "scope", scope).increment();
-        audit.record(new AuditEvent(Instant.now(), "auth.lockout", principal.isEmpty() ? null : principal, address, door,
-                null, "scope=" + scope + " subject=" + subject + " until=" + until));
+        audit.record(new AuditEvent(
+                Instant.now(),
+                "auth.lockout",
+                principal.isEmpty() ? null : principal,
+                address,
+                door,
+                null,
+                "scope=" + scope + " subject=" + subject + " until=" + until));
     }
 
     private Uni<Void> record(SqlConnection connection, String scope, String subject, String address) {
-        return connection.preparedQuery(RECORD).execute(Tuple.of(scope, subject, address)).replaceWithVoid();
+        return connection
+                .preparedQuery(RECORD)
+                .execute(Tuple.of(scope, subject, address))
+                .replaceWithVoid();
     }
 
     private Uni<Instant> lock(SqlConnection connection, String scope, String subject, int threshold) {
-        return connection.preparedQuery(LOCK)
-                .execute(Tuple.of(scope, subject, (double) limits.authLockout().toSeconds(), windowSeconds(), threshold))
+        return connection
+                .preparedQuery(LOCK)
+                .execute(
+                        Tuple.of(scope, subject, (double) limits.authLockout().toSeconds(), windowSeconds(), threshold))
                 .map(AuthGuard::firstInstant);
     }
 

@@ -17,16 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class ConnectionGate {
 
-    public sealed interface Admission {
-    }
+    public sealed interface Admission {}
 
     /** Admitted: call {@link Ticket#release()} when the connection closes. */
-    public record Admitted(Ticket ticket) implements Admission {
-    }
+    public record Admitted(Ticket ticket) implements Admission {}
 
     /** Not admitted: {@code reply} (with CRLF) to write before closing, or null to close silently. */
-    public record Refused(String reason, String reply) implements Admission {
-    }
+    public record Refused(String reason, String reply) implements Admission {}
 
     public final class Ticket {
         private final String address;
@@ -57,7 +54,8 @@ public class ConnectionGate {
         this.allow = Cidr.parseAll(smtp.allow().orElse(List.of()));
         this.deny = Cidr.parseAll(smtp.deny().orElse(List.of()));
         this.trustedProxies = Cidr.parseAll(smtp.trustedProxies().orElse(List.of()));
-        Gauge.builder("mailgate.smtp.connections.open", total, AtomicInteger::get).register(metrics);
+        Gauge.builder("mailgate.smtp.connections.open", total, AtomicInteger::get)
+                .register(metrics);
     }
 
     public boolean proxyProtocol() {
@@ -78,13 +76,16 @@ public class ConnectionGate {
 
     public Admission admit(String address, String hostname) {
         if (!permitted(address)) {
-            return new Refused("denied by mailgate.smtp.allow/deny",
-                    smtp.denyAction() == MailgateConfig.Smtp.DenyAction.CLOSE ? null
+            return new Refused(
+                    "denied by mailgate.smtp.allow/deny",
+                    smtp.denyAction() == MailgateConfig.Smtp.DenyAction.CLOSE
+                            ? null
                             : "554 5.7.1 " + hostname + " Connections from " + address + " are not accepted\r\n");
         }
         if (total.incrementAndGet() > smtp.maxConnections()) {
             total.decrementAndGet();
-            return new Refused("too many connections", "421 4.7.0 " + hostname + " Too many connections, try again later\r\n");
+            return new Refused(
+                    "too many connections", "421 4.7.0 " + hostname + " Too many connections, try again later\r\n");
         }
         AtomicInteger mine = perAddress.compute(address, (k, n) -> {
             AtomicInteger c = n == null ? new AtomicInteger() : n;
@@ -94,7 +95,8 @@ public class ConnectionGate {
         if (mine.get() > smtp.maxConnectionsPerAddress()) {
             Ticket t = new Ticket(address);
             t.release();
-            return new Refused("too many connections from this address",
+            return new Refused(
+                    "too many connections from this address",
                     "421 4.7.0 " + hostname + " Too many connections from " + address + ", try again later\r\n");
         }
         return new Admitted(new Ticket(address));

@@ -39,20 +39,24 @@ public class ContentPolicy {
     public record HeaderCheck(String action, String header, Pattern pattern) {
         static HeaderCheck parse(String text) {
             String[] parts = text.split(":", 3);
-            if (parts.length != 3 || !Set.of("reject", "defer", "warn").contains(parts[0].trim().toLowerCase(Locale.ROOT))) {
+            if (parts.length != 3
+                    || !Set.of("reject", "defer", "warn")
+                            .contains(parts[0].trim().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("mailgate.filter.header-checks entry must be action:header:regex"
                         + " with action reject, defer or warn: " + text);
             }
-            return new HeaderCheck(parts[0].trim().toLowerCase(Locale.ROOT), parts[1].trim().toLowerCase(Locale.ROOT),
+            return new HeaderCheck(
+                    parts[0].trim().toLowerCase(Locale.ROOT),
+                    parts[1].trim().toLowerCase(Locale.ROOT),
                     Pattern.compile(parts[2]));
         }
     }
 
     /** What the policy found: a refusal, or warnings for the audit log. */
-    public record Verdict(Optional<Refusal> refusal, List<String> warnings) {
-    }
+    public record Verdict(Optional<Refusal> refusal, List<String> warnings) {}
 
-    private static final Pattern FILENAME = Pattern.compile("(?i)(?:^|;)\\s*(?:file)?name\\*?(?:\\*\\d+\\*?)?\\s*=\\s*\"?([^\";]*)\"?");
+    private static final Pattern FILENAME =
+            Pattern.compile("(?i)(?:^|;)\\s*(?:file)?name\\*?(?:\\*\\d+\\*?)?\\s*=\\s*\"?([^\";]*)\"?");
 
     private final Set<String> blocked;
     private final List<HeaderCheck> checks;
@@ -60,13 +64,17 @@ public class ContentPolicy {
 
     @Inject
     public ContentPolicy(MailgateConfig config) {
-        this(config.filter().blockedExtensions(), config.filter().headerChecks().orElse(List.of()),
+        this(
+                config.filter().blockedExtensions(),
+                config.filter().headerChecks().orElse(List.of()),
                 config.limits().maxToCc());
     }
 
     public ContentPolicy(List<String> blockedExtensions, List<String> headerChecks, int maxToCc) {
-        this.blocked = blockedExtensions.stream().map(e -> e.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""))
-                .filter(e -> !e.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.blocked = blockedExtensions.stream()
+                .map(e -> e.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""))
+                .filter(e -> !e.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
         this.checks = headerChecks.stream().map(HeaderCheck::parse).toList();
         this.maxToCc = maxToCc;
     }
@@ -76,19 +84,26 @@ public class ContentPolicy {
         if (maxToCc > 0) {
             int count = countAddresses(headers.all("to")) + countAddresses(headers.all("cc"));
             if (count > maxToCc) {
-                return refuse(Refusal.policy("Too many To:/Cc: addresses (" + count + ", at most " + maxToCc + ")"), warnings);
+                return refuse(
+                        Refusal.policy("Too many To:/Cc: addresses (" + count + ", at most " + maxToCc + ")"),
+                        warnings);
             }
         }
         for (HeaderCheck check : checks) {
             for (String value : headers.all(check.header())) {
                 if (check.pattern().matcher(value).find()) {
-                    String what = "header " + check.header() + " matches " + check.pattern().pattern();
+                    String what = "header " + check.header() + " matches "
+                            + check.pattern().pattern();
                     switch (check.action()) {
                         case "reject" -> {
-                            return refuse(Refusal.policy("Message refused by header policy (" + check.header() + ")"), warnings);
+                            return refuse(
+                                    Refusal.policy("Message refused by header policy (" + check.header() + ")"),
+                                    warnings);
                         }
                         case "defer" -> {
-                            return refuse(Refusal.policyDeferred("Message deferred by header policy (" + check.header() + ")"),
+                            return refuse(
+                                    Refusal.policyDeferred(
+                                            "Message deferred by header policy (" + check.header() + ")"),
                                     warnings);
                         }
                         default -> warnings.add(what);
@@ -98,7 +113,8 @@ public class ContentPolicy {
         }
         Optional<String> executable = findExecutable(message);
         if (executable.isPresent()) {
-            return refuse(Refusal.policy("Executable attachments are not accepted (" + executable.get() + ")"), warnings);
+            return refuse(
+                    Refusal.policy("Executable attachments are not accepted (" + executable.get() + ")"), warnings);
         }
         return new Verdict(Optional.empty(), warnings);
     }

@@ -25,8 +25,7 @@ import java.util.Optional;
 public class RspamdClient {
 
     /** rspamd's verdict. {@code action}: no action, greylist, add header, rewrite subject, soft reject, reject. */
-    public record Verdict(String action, double score, double requiredScore, String reason, List<String> symbols) {
-    }
+    public record Verdict(String action, double score, double requiredScore, String reason, List<String> symbols) {}
 
     private final Optional<String> url;
     private final long timeoutMillis;
@@ -40,7 +39,8 @@ public class RspamdClient {
     public RspamdClient(Vertx vertx, Optional<String> url, long timeoutMillis) {
         this.url = url.map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
         this.timeoutMillis = timeoutMillis;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) Math.min(timeoutMillis, 5000))
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(timeoutMillis, 5000))
                 .setKeepAlive(true));
     }
 
@@ -49,9 +49,16 @@ public class RspamdClient {
     }
 
     /** Fails (connection refused, timeout, non-200, unparsable) when rspamd cannot give a verdict. */
-    public Uni<Verdict> check(byte[] message, String envelopeFrom, List<String> recipients, String clientAddress,
-            String principal, String queueId) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.orElseThrow() + "/checkv2")
+    public Uni<Verdict> check(
+            byte[] message,
+            String envelopeFrom,
+            List<String> recipients,
+            String clientAddress,
+            String principal,
+            String queueId) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(url.orElseThrow() + "/checkv2")
                 .setTimeout(timeoutMillis)
                 .putHeader("From", envelopeFrom == null ? "" : envelopeFrom)
                 .putHeader("IP", clientAddress)
@@ -61,15 +68,19 @@ public class RspamdClient {
         for (String rcpt : recipients) {
             options.addHeader("Rcpt", rcpt);
         }
-        return Uni.createFrom().completionStage(() -> http.request(options)
-                .compose(request -> request.send(Buffer.buffer(message)))
-                .compose(response -> response.statusCode() == 200 ? response.body()
-                        : io.vertx.core.Future.failedFuture("rspamd answered HTTP " + response.statusCode()))
-                .map(body -> parse(body.toJsonObject()))
-                .toCompletionStage())
+        return Uni.createFrom()
+                .completionStage(() -> http.request(options)
+                        .compose(request -> request.send(Buffer.buffer(message)))
+                        .compose(response -> response.statusCode() == 200
+                                ? response.body()
+                                : io.vertx.core.Future.failedFuture("rspamd answered HTTP " + response.statusCode()))
+                        .map(body -> parse(body.toJsonObject()))
+                        .toCompletionStage())
                 // A scan has no side effects, so a connection lost before the answer (a worker that
                 // restarted or died mid-request) is worth one more try before fail-open/closed decides.
-                .onFailure(RspamdClient::connectionLost).retry().atMost(1);
+                .onFailure(RspamdClient::connectionLost)
+                .retry()
+                .atMost(1);
     }
 
     private static boolean connectionLost(Throwable failure) {
@@ -86,7 +97,11 @@ public class RspamdClient {
         if (reason == null || reason.isBlank()) {
             reason = symbols.containsKey("GTUBE") ? "Gtube pattern" : "Spam message rejected";
         }
-        return new Verdict(action, json.getDouble("score", 0.0), json.getDouble("required_score", 0.0),
-                reason.replaceAll("[\\r\\n]+", " "), List.copyOf(symbols.fieldNames()));
+        return new Verdict(
+                action,
+                json.getDouble("score", 0.0),
+                json.getDouble("required_score", 0.0),
+                reason.replaceAll("[\\r\\n]+", " "),
+                List.copyOf(symbols.fieldNames()));
     }
 }

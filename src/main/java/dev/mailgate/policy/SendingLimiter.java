@@ -97,8 +97,7 @@ public class SendingLimiter {
      * Per charge, nothing (admitted) or its refusal; and the statement that counts the admitted ones,
      * already sent on the connection: the caller's next statements and COMMIT follow it without waiting.
      */
-    public record Admission(List<Optional<Refusal>> answers, Future<?> counted) {
-    }
+    public record Admission(List<Optional<Refusal>> answers, Future<?> counted) {}
 
     /**
      * Inside the caller's transaction: locks the counters the charges touch, admits the charges in order
@@ -111,12 +110,14 @@ public class SendingLimiter {
             charge.windows().forEach(w -> used.put(new Counter(charge.principal(), w), 0));
         }
         if (used.isEmpty()) {
-            return Future.succeededFuture(new Admission(charges.stream().map(c -> Optional.<Refusal>empty()).toList(),
-                    Future.succeededFuture()));
+            return Future.succeededFuture(new Admission(
+                    charges.stream().map(c -> Optional.<Refusal>empty()).toList(), Future.succeededFuture()));
         }
         List<Counter> counters = new ArrayList<>(used.keySet());
-        List<Tuple> lock = counters.stream().map(c -> Tuple.of(c.principal(), c.window().kind(),
-                (double) c.window().window().toSeconds())).toList();
+        List<Tuple> lock = counters.stream()
+                .map(c -> Tuple.of(c.principal(), c.window().kind(), (double)
+                        c.window().window().toSeconds()))
+                .toList();
         return transaction.preparedQuery(LOCK).executeBatch(lock).map(rows -> {
             RowSet<Row> result = rows;
             for (Counter counter : counters) {
@@ -138,25 +139,40 @@ public class SendingLimiter {
                     }
                 }
             }
-            List<Tuple> add = added.entrySet().stream().filter(e -> e.getValue() > 0)
-                    .map(e -> Tuple.of(e.getKey().principal(), e.getKey().window().kind(),
-                            (double) e.getKey().window().window().toSeconds(), e.getValue()))
+            List<Tuple> add = added.entrySet().stream()
+                    .filter(e -> e.getValue() > 0)
+                    .map(e -> Tuple.of(
+                            e.getKey().principal(),
+                            e.getKey().window().kind(),
+                            (double) e.getKey().window().window().toSeconds(),
+                            e.getValue()))
                     .toList();
-            Future<?> counted = add.isEmpty() ? Future.succeededFuture() : transaction.preparedQuery(ADD).executeBatch(add);
+            Future<?> counted = add.isEmpty()
+                    ? Future.succeededFuture()
+                    : transaction.preparedQuery(ADD).executeBatch(add);
             return new Admission(answers, counted);
         });
     }
 
     private Refusal refusal(Window w) {
-        metrics.counter("mailgate.limits.hits", "what", w.what(), "window", w.window().toString()).increment();
+        metrics.counter(
+                        "mailgate.limits.hits",
+                        "what",
+                        w.what(),
+                        "window",
+                        w.window().toString())
+                .increment();
         long windowMillis = w.window().toMillis();
         long retry = Math.max(1, (windowMillis - System.currentTimeMillis() % windowMillis + 999) / 1000);
         return Refusal.rateLimited(w.limit() + " " + w.what() + " per " + describe(w.window()), retry);
     }
 
     private static String describe(Duration window) {
-        return window.equals(Duration.ofMinutes(1)) ? "minute" : window.equals(Duration.ofHours(1)) ? "hour"
-                : window.equals(Duration.ofDays(1)) ? "day" : window.toString();
+        return window.equals(Duration.ofMinutes(1))
+                ? "minute"
+                : window.equals(Duration.ofHours(1))
+                        ? "hour"
+                        : window.equals(Duration.ofDays(1)) ? "day" : window.toString();
     }
 
     /** The limits of one identity: its token claim first, then {@code mailgate.limits.principal."<name>"}, then the defaults. */
@@ -164,23 +180,57 @@ public class SendingLimiter {
         MailgateConfig.PrincipalLimits own = limits.principal().get(identity.principal());
         Map<String, Integer> claim = identity.limits();
         List<Window> out = new ArrayList<>();
-        add(out, "messages", Duration.ofMinutes(1), pick(claim, "messages-per-minute",
-                own == null ? null : own.messagesPerMinute(), Optional.of(limits.messagesPerMinute())));
-        add(out, "messages", Duration.ofHours(1), pick(claim, "messages-per-hour",
-                own == null ? null : own.messagesPerHour(), limits.messagesPerHour()));
-        add(out, "messages", Duration.ofDays(1), pick(claim, "messages-per-day",
-                own == null ? null : own.messagesPerDay(), limits.messagesPerDay()));
-        add(out, "recipients", Duration.ofMinutes(1), pick(claim, "recipients-per-minute",
-                own == null ? null : own.recipientsPerMinute(), limits.recipientsPerMinute()));
-        add(out, "recipients", Duration.ofHours(1), pick(claim, "recipients-per-hour",
-                own == null ? null : own.recipientsPerHour(), limits.recipientsPerHour()));
-        add(out, "recipients", Duration.ofDays(1), pick(claim, "recipients-per-day",
-                own == null ? null : own.recipientsPerDay(), limits.recipientsPerDay()));
+        add(
+                out,
+                "messages",
+                Duration.ofMinutes(1),
+                pick(
+                        claim,
+                        "messages-per-minute",
+                        own == null ? null : own.messagesPerMinute(),
+                        Optional.of(limits.messagesPerMinute())));
+        add(
+                out,
+                "messages",
+                Duration.ofHours(1),
+                pick(claim, "messages-per-hour", own == null ? null : own.messagesPerHour(), limits.messagesPerHour()));
+        add(
+                out,
+                "messages",
+                Duration.ofDays(1),
+                pick(claim, "messages-per-day", own == null ? null : own.messagesPerDay(), limits.messagesPerDay()));
+        add(
+                out,
+                "recipients",
+                Duration.ofMinutes(1),
+                pick(
+                        claim,
+                        "recipients-per-minute",
+                        own == null ? null : own.recipientsPerMinute(),
+                        limits.recipientsPerMinute()));
+        add(
+                out,
+                "recipients",
+                Duration.ofHours(1),
+                pick(
+                        claim,
+                        "recipients-per-hour",
+                        own == null ? null : own.recipientsPerHour(),
+                        limits.recipientsPerHour()));
+        add(
+                out,
+                "recipients",
+                Duration.ofDays(1),
+                pick(
+                        claim,
+                        "recipients-per-day",
+                        own == null ? null : own.recipientsPerDay(),
+                        limits.recipientsPerDay()));
         return out;
     }
 
-    private static Optional<Integer> pick(Map<String, Integer> claim, String name, Optional<Integer> own,
-            Optional<Integer> global) {
+    private static Optional<Integer> pick(
+            Map<String, Integer> claim, String name, Optional<Integer> own, Optional<Integer> global) {
         if (claim.containsKey(name)) {
             return Optional.of(claim.get(name));
         }

@@ -54,18 +54,25 @@ public class SpamFilter {
         if (!rspamd.enabled()) {
             return Uni.createFrom().item(Result.pass());
         }
-        return rspamd.check(submission.message(), submission.envelope().sender(),
-                submission.envelope().recipients().stream().map(EnvelopeRecipient::address).toList(),
-                submission.clientAddress(), submission.identity().principal(), submission.id().toString())
+        return rspamd.check(
+                        submission.message(),
+                        submission.envelope().sender(),
+                        submission.envelope().recipients().stream()
+                                .map(EnvelopeRecipient::address)
+                                .toList(),
+                        submission.clientAddress(),
+                        submission.identity().principal(),
+                        submission.id().toString())
                 .map(verdict -> decide(submission, verdict))
-                .onFailure().recoverWithItem(failure -> unavailable(submission, failure));
+                .onFailure()
+                .recoverWithItem(failure -> unavailable(submission, failure));
     }
 
     Result decide(Submission submission, RspamdClient.Verdict verdict) {
         String action = verdict.action().toLowerCase(Locale.ROOT);
         count(action);
-        String detail = "action=" + action + " score=" + verdict.score() + "/" + verdict.requiredScore()
-                + " symbols=" + String.join(",", verdict.symbols());
+        String detail = "action=" + action + " score=" + verdict.score() + "/" + verdict.requiredScore() + " symbols="
+                + String.join(",", verdict.symbols());
         switch (action) {
             case "reject" -> {
                 audit(submission, "filter.rejected", detail);
@@ -73,14 +80,17 @@ public class SpamFilter {
             }
             case "soft reject" -> {
                 audit(submission, "filter.deferred", detail);
-                return new Result(Optional.of(Refusal.policyDeferred("Message deferred by the spam filter: "
-                        + verdict.reason())), "");
+                return new Result(
+                        Optional.of(Refusal.policyDeferred("Message deferred by the spam filter: " + verdict.reason())),
+                        "");
             }
             case "add header", "rewrite subject" -> {
                 audit(submission, "filter.flagged", detail);
-                return new Result(Optional.empty(), "X-Spam-Flag: YES\r\nX-Spam-Action: " + action
-                        + "\r\nX-Spam-Score: " + verdict.score() + " / " + verdict.requiredScore()
-                        + "\r\nX-Spam-Status: Yes, score=" + verdict.score() + "\r\n");
+                return new Result(
+                        Optional.empty(),
+                        "X-Spam-Flag: YES\r\nX-Spam-Action: " + action
+                                + "\r\nX-Spam-Score: " + verdict.score() + " / " + verdict.requiredScore()
+                                + "\r\nX-Spam-Status: Yes, score=" + verdict.score() + "\r\n");
             }
             default -> {
                 return Result.pass();
@@ -90,11 +100,15 @@ public class SpamFilter {
 
     private Result unavailable(Submission submission, Throwable failure) {
         count("unavailable");
-        LOG.warnf("rspamd unavailable for message %s (%s): %s", submission.id(), failOpen ? "fail-open" : "fail-closed",
-                failure.getMessage());
-        audit(submission, "filter.unavailable", (failOpen ? "accepted unfiltered (fail-open): " : "deferred (fail-closed): ")
-                + failure.getMessage());
-        return failOpen ? Result.pass()
+        LOG.warnf(
+                "rspamd unavailable for message %s (%s): %s",
+                submission.id(), failOpen ? "fail-open" : "fail-closed", failure.getMessage());
+        audit(
+                submission,
+                "filter.unavailable",
+                (failOpen ? "accepted unfiltered (fail-open): " : "deferred (fail-closed): ") + failure.getMessage());
+        return failOpen
+                ? Result.pass()
                 : new Result(Optional.of(Refusal.policyDeferred("Spam filter unavailable, try again later")), "");
     }
 
@@ -103,7 +117,13 @@ public class SpamFilter {
     }
 
     private void audit(Submission submission, String type, String detail) {
-        audit.record(new AuditEvent(Instant.now(), type, submission.identity().principal(), submission.clientAddress(),
-                submission.door().label(), submission.id(), detail));
+        audit.record(new AuditEvent(
+                Instant.now(),
+                type,
+                submission.identity().principal(),
+                submission.clientAddress(),
+                submission.door().label(),
+                submission.id(),
+                detail));
     }
 }

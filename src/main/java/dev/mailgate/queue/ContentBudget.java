@@ -34,17 +34,23 @@ public class ContentBudget {
 
     @Inject
     public ContentBudget(MailgateConfig config, MeterRegistry metrics) {
-        this(config.smtp().contentBuffer().map(MemorySize::asLongValue)
+        this(config.smtp()
+                .contentBuffer()
+                .map(MemorySize::asLongValue)
                 .orElse(Runtime.getRuntime().maxMemory() / 4));
-        Gauge.builder("mailgate.smtp.content.buffered", reserved, AtomicLong::get).baseUnit("bytes")
-                .description("Octets of message content held by SMTP sessions and deliveries").register(metrics);
+        Gauge.builder("mailgate.smtp.content.buffered", reserved, AtomicLong::get)
+                .baseUnit("bytes")
+                .description("Octets of message content held by SMTP sessions and deliveries")
+                .register(metrics);
         long maxMessage = config.limits().maxMessageSize();
         if (capacity < maxMessage) {
-            LOG.warnf("mailgate.smtp.content-buffer (%d octets) is below mailgate.limits.max-message-size (%d):"
-                    + " the largest messages will always be answered 452 4.3.1; give the JVM more heap or lower the limit",
+            LOG.warnf(
+                    "mailgate.smtp.content-buffer (%d octets) is below mailgate.limits.max-message-size (%d):"
+                            + " the largest messages will always be answered 452 4.3.1; give the JVM more heap or lower the limit",
                     capacity, maxMessage);
         } else {
-            LOG.infof("message content (SMTP, HTTPS sends, deliveries) may take %d MiB of heap together", capacity >> 20);
+            LOG.infof(
+                    "message content (SMTP, HTTPS sends, deliveries) may take %d MiB of heap together", capacity >> 20);
         }
     }
 

@@ -23,13 +23,24 @@ import java.util.UUID;
 public class DeliveryLedger {
 
     /** The stored message a delivery needs. */
-    public record StoredMessage(UUID id, Instant receivedAt, String sender, byte[] raw, boolean smtpUtf8,
-            Optional<String> bodyType, Optional<String> ret, Optional<String> envid, Optional<String> messageId,
-            String door) {
-    }
+    public record StoredMessage(
+            UUID id,
+            Instant receivedAt,
+            String sender,
+            byte[] raw,
+            boolean smtpUtf8,
+            Optional<String> bodyType,
+            Optional<String> ret,
+            Optional<String> envid,
+            Optional<String> messageId,
+            String door) {}
 
     /** The new state of one recipient after an attempt. */
-    public record Outcome(ClaimedRecipient recipient, RecipientState state, Instant nextAttemptAt, String reply,
+    public record Outcome(
+            ClaimedRecipient recipient,
+            RecipientState state,
+            Instant nextAttemptAt,
+            String reply,
             boolean delayNotice) {
 
         public Outcome(ClaimedRecipient recipient, RecipientState state, Instant nextAttemptAt, String reply) {
@@ -38,16 +49,13 @@ public class DeliveryLedger {
     }
 
     /** Where and how one attempt went. */
-    public record AttemptInfo(Instant at, String mxHost, String tls) {
-    }
+    public record AttemptInfo(Instant at, String mxHost, String tls) {}
 
     /** A DSN to queue: its bytes and the address it goes to (the original envelope sender). */
-    public record Dsn(UUID id, byte[] raw, String to, Optional<String> messageId, String bodyType) {
-    }
+    public record Dsn(UUID id, byte[] raw, String to, Optional<String> messageId, String bodyType) {}
 
     /** Queue depth and the age of the oldest message still to deliver. */
-    public record QueueStats(long depth, Optional<Instant> oldest) {
-    }
+    public record QueueStats(long depth, Optional<Instant> oldest) {}
 
     private static final String LOAD = """
             SELECT id, received_at, envelope_sender, raw, smtputf8, body_type, dsn_ret, dsn_envid, message_id, door
@@ -118,10 +126,16 @@ public class DeliveryLedger {
                 return null;
             }
             Row r = rows.iterator().next();
-            return new StoredMessage(r.getUUID("id"), r.getOffsetDateTime("received_at").toInstant(),
-                    r.getString("envelope_sender"), r.getBuffer("raw").getBytes(), r.getBoolean("smtputf8"),
-                    Optional.ofNullable(r.getString("body_type")), Optional.ofNullable(r.getString("dsn_ret")),
-                    Optional.ofNullable(r.getString("dsn_envid")), Optional.ofNullable(r.getString("message_id")),
+            return new StoredMessage(
+                    r.getUUID("id"),
+                    r.getOffsetDateTime("received_at").toInstant(),
+                    r.getString("envelope_sender"),
+                    r.getBuffer("raw").getBytes(),
+                    r.getBoolean("smtputf8"),
+                    Optional.ofNullable(r.getString("body_type")),
+                    Optional.ofNullable(r.getString("dsn_ret")),
+                    Optional.ofNullable(r.getString("dsn_envid")),
+                    Optional.ofNullable(r.getString("message_id")),
                     r.getString("door"));
         });
     }
@@ -139,26 +153,37 @@ public class DeliveryLedger {
      * As above, plus a "delayed" DSN, queued only if at least one of the outcomes flagged
      * {@link Outcome#delayNotice()} had not been notified before (one delay notice per recipient).
      */
-    public Uni<Integer> record(String worker, AttemptInfo attempt, List<Outcome> outcomes, Optional<Dsn> dsn,
-            Optional<Dsn> delayDsn) {
-        List<Tuple> rows = outcomes.stream().map(o -> Tuple.tuple(java.util.Arrays.asList(o.recipient().id(), worker,
-                o.state().label(), OffsetDateTime.ofInstant(o.nextAttemptAt(), ZoneOffset.UTC), o.reply(), o.delayNotice(),
-                OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC), attempt.mxHost(), attempt.tls()))).toList();
+    public Uni<Integer> record(
+            String worker, AttemptInfo attempt, List<Outcome> outcomes, Optional<Dsn> dsn, Optional<Dsn> delayDsn) {
+        List<Tuple> rows = outcomes.stream()
+                .map(o -> Tuple.tuple(java.util.Arrays.asList(
+                        o.recipient().id(),
+                        worker,
+                        o.state().label(),
+                        OffsetDateTime.ofInstant(o.nextAttemptAt(), ZoneOffset.UTC),
+                        o.reply(),
+                        o.delayNotice(),
+                        OffsetDateTime.ofInstant(attempt.at(), ZoneOffset.UTC),
+                        attempt.mxHost(),
+                        attempt.tls())))
+                .toList();
         if (dsn.isEmpty() && delayDsn.isEmpty()) {
             // no notice to queue with the outcomes: each recipient's statement stands alone (one round trip)
             return pool.preparedQuery(RECORD).executeBatch(rows).map(result -> count(result, outcomes)[0]);
         }
-        return pool.withTransaction(conn -> conn.preparedQuery(RECORD).executeBatch(rows).flatMap(result -> {
-            int[] counts = count(result, outcomes);
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            if (dsn.isPresent() && counts[1] > 0) {
-                chain = chain.chain(() -> insertDsn(conn, dsn.get()));
-            }
-            if (delayDsn.isPresent() && counts[2] > 0) {
-                chain = chain.chain(() -> insertDsn(conn, delayDsn.get()));
-            }
-            return chain.replaceWith(counts[0]);
-        }));
+        return pool.withTransaction(conn -> conn.preparedQuery(RECORD)
+                .executeBatch(rows)
+                .flatMap(result -> {
+                    int[] counts = count(result, outcomes);
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    if (dsn.isPresent() && counts[1] > 0) {
+                        chain = chain.chain(() -> insertDsn(conn, dsn.get()));
+                    }
+                    if (delayDsn.isPresent() && counts[2] > 0) {
+                        chain = chain.chain(() -> insertDsn(conn, delayDsn.get()));
+                    }
+                    return chain.replaceWith(counts[0]);
+                }));
     }
 
     /** counts: [0] rows changed, [1] failed rows changed, [2] first delay notices (one result set per outcome). */
@@ -183,8 +208,13 @@ public class DeliveryLedger {
     private Uni<Void> insertDsn(SqlConnection conn, Dsn dsn) {
         String domain = dsn.to().substring(dsn.to().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
         return conn.preparedQuery(INSERT_MESSAGE)
-                .execute(Tuple.tuple(List.of(dsn.id(), (long) dsn.raw().length,
-                        io.vertx.core.buffer.Buffer.buffer(dsn.raw()), dsn.messageId().orElse(""), dsn.bodyType(), false)))
+                .execute(Tuple.tuple(List.of(
+                        dsn.id(),
+                        (long) dsn.raw().length,
+                        io.vertx.core.buffer.Buffer.buffer(dsn.raw()),
+                        dsn.messageId().orElse(""),
+                        dsn.bodyType(),
+                        false)))
                 .chain(() -> conn.preparedQuery(INSERT_RECIPIENT).execute(Tuple.of(dsn.id(), dsn.to(), domain)))
                 .chain(() -> conn.preparedQuery(AUDIT).execute(Tuple.of(dsn.id(), "dsn to <" + dsn.to() + ">")))
                 .replaceWithVoid();
@@ -196,7 +226,7 @@ public class DeliveryLedger {
             return Uni.createFrom().item(0);
         }
         return pool.preparedQuery("UPDATE recipient SET claimed_by = NULL, claimed_until = NULL "
-                + "WHERE id = ANY($1) AND claimed_by = $2")
+                        + "WHERE id = ANY($1) AND claimed_by = $2")
                 .execute(Tuple.of(recipientIds.toArray(new Long[0]), worker))
                 .map(rows -> rows.rowCount());
     }
@@ -205,7 +235,8 @@ public class DeliveryLedger {
         return pool.query(STATS).execute().map(rows -> {
             Row r = rows.iterator().next();
             OffsetDateTime oldest = r.getOffsetDateTime("oldest");
-            return new QueueStats(r.getLong("depth"), Optional.ofNullable(oldest).map(OffsetDateTime::toInstant));
+            return new QueueStats(
+                    r.getLong("depth"), Optional.ofNullable(oldest).map(OffsetDateTime::toInstant));
         });
     }
 }

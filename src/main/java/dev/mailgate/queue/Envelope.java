@@ -8,15 +8,25 @@ import java.util.Optional;
  * and the MAIL parameters that matter after acceptance (RFC 1652 BODY, RFC 6531 SMTPUTF8,
  * RFC 3461 RET and ENVID).
  */
-public record Envelope(String sender, List<EnvelopeRecipient> recipients, Optional<String> body,
-        boolean smtpUtf8, Optional<String> ret, Optional<String> envid) {
+public record Envelope(
+        String sender,
+        List<EnvelopeRecipient> recipients,
+        Optional<String> body,
+        boolean smtpUtf8,
+        Optional<String> ret,
+        Optional<String> envid) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
     }
 
     public static Envelope simple(String sender, List<String> recipients) {
-        return new Envelope(sender, recipients.stream().map(EnvelopeRecipient::of).toList(),
-                Optional.empty(), false, Optional.empty(), Optional.empty());
+        return new Envelope(
+                sender,
+                recipients.stream().map(EnvelopeRecipient::of).toList(),
+                Optional.empty(),
+                false,
+                Optional.empty(),
+                Optional.empty());
     }
 }

@@ -33,8 +33,7 @@ public class FreshMessages {
     /** Longer than a delivery poll and its queue normally take; a backlog reads from the database instead. */
     static final Duration MAX_AGE = Duration.ofSeconds(10);
 
-    private record Kept(StoredMessage message, long keptAtNanos) {
-    }
+    private record Kept(StoredMessage message, long keptAtNanos) {}
 
     private final ContentBudget budget;
     private final LongSupplier nanoClock;
@@ -57,8 +56,17 @@ public class FreshMessages {
         long size = m.raw().length;
         Envelope e = m.envelope();
         // received_at is stored to the microsecond: the kept copy must say what a read-back would
-        StoredMessage stored = new StoredMessage(m.id(), m.receivedAt().truncatedTo(ChronoUnit.MICROS), e.sender(),
-                m.raw(), e.smtpUtf8(), e.body(), e.ret(), e.envid(), m.messageId(), m.door().label());
+        StoredMessage stored = new StoredMessage(
+                m.id(),
+                m.receivedAt().truncatedTo(ChronoUnit.MICROS),
+                e.sender(),
+                m.raw(),
+                e.smtpUtf8(),
+                e.body(),
+                e.ret(),
+                e.envid(),
+                m.messageId(),
+                m.door().label());
         synchronized (this) {
             long now = nanoClock.getAsLong();
             evictOlderThan(now - MAX_AGE.toNanos());

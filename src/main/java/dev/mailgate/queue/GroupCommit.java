@@ -23,8 +23,7 @@ import java.util.function.ToLongFunction;
  */
 public final class GroupCommit<T, R> {
 
-    private record Pending<T, R>(T item, UniEmitter<? super R> emitter, Context context) {
-    }
+    private record Pending<T, R>(T item, UniEmitter<? super R> emitter, Context context) {}
 
     private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -35,7 +34,11 @@ public final class GroupCommit<T, R> {
     private final int maxInFlight;
 
     /** {@code writer} commits a group and answers one result per item, in order. */
-    public GroupCommit(Function<List<T>, Uni<List<R>>> writer, ToLongFunction<T> size, int maxItems, long maxBytes,
+    public GroupCommit(
+            Function<List<T>, Uni<List<R>>> writer,
+            ToLongFunction<T> size,
+            int maxItems,
+            long maxBytes,
             int maxInFlight) {
         this.writer = writer;
         this.size = size;
@@ -92,15 +95,18 @@ public final class GroupCommit<T, R> {
         if (group.size() > 1) {
             written = written.onFailure().recoverWithUni(failure -> one(items, 0, new ArrayList<>(items.size())));
         }
-        written.subscribe().with(results -> {
-            for (int i = 0; i < group.size(); i++) {
-                answer(group.get(i), results.get(i), null);
-            }
-            finished();
-        }, failure -> {
-            group.forEach(p -> answer(p, null, failure));
-            finished();
-        });
+        written.subscribe()
+                .with(
+                        results -> {
+                            for (int i = 0; i < group.size(); i++) {
+                                answer(group.get(i), results.get(i), null);
+                            }
+                            finished();
+                        },
+                        failure -> {
+                            group.forEach(p -> answer(p, null, failure));
+                            finished();
+                        });
     }
 
     /** The fallback after a failed group: items alone, in order; each gets its own result or failure. */
@@ -110,17 +116,18 @@ public final class GroupCommit<T, R> {
             List<R> done = (List<R>) (List<?>) results;
             return Uni.createFrom().item(done);
         }
-        return Uni.createFrom().deferred(() -> writer.apply(List.of(items.get(i))))
+        return Uni.createFrom()
+                .deferred(() -> writer.apply(List.of(items.get(i))))
                 .map(r -> (Object) r.get(0))
-                .onFailure().recoverWithItem(f -> new Failed(f))
+                .onFailure()
+                .recoverWithItem(f -> new Failed(f))
                 .chain(r -> {
                     results.add(r);
                     return one(items, i + 1, results);
                 });
     }
 
-    private record Failed(Throwable failure) {
-    }
+    private record Failed(Throwable failure) {}
 
     private void finished() {
         inFlight.decrementAndGet();

@@ -3,12 +3,12 @@ package dev.mailgate.queue;
 import dev.mailgate.policy.SendingLimiter;
 import dev.mailgate.submission.Refusal;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,14 +56,14 @@ public class MessageStore {
     private static final String INSERT_MESSAGE = "INSERT INTO message (id, received_at, principal, client_address,"
             + " door, envelope_sender, size, raw, message_id, body_type, smtputf8, dsn_ret, dsn_envid)"
             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-    private static final String INSERT_RECIPIENT = "INSERT INTO recipient (message_id, address, domain, state, attempts,"
-            + " next_attempt_at, dsn_notify, dsn_orcpt, updated_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $4)";
+    private static final String INSERT_RECIPIENT =
+            "INSERT INTO recipient (message_id, address, domain, state, attempts,"
+                    + " next_attempt_at, dsn_notify, dsn_orcpt, updated_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $4)";
     private static final String INSERT_AUDIT = "INSERT INTO audit_event (occurred_at, type, principal, client_address,"
             + " door, message_id, detail) VALUES ($1, 'message.accepted', $2, $3, $4, $5, $6)";
 
     /** One submission waiting for its group: the message and what it uses of its sender's limits. */
-    private record Submitted(NewMessage message, SendingLimiter.Charge charge) {
-    }
+    private record Submitted(NewMessage message, SendingLimiter.Charge charge) {}
 
     private static final Logger LOG = Logger.getLogger(MessageStore.class);
 
@@ -129,29 +129,37 @@ public class MessageStore {
      * counts, all inserts go out together once the limiter has decided; then COMMIT.
      */
     private Uni<List<Optional<Refusal>>> write(List<Submitted> group) {
-        return Uni.createFrom().completionStage(() -> pool.getDelegate().getConnection().compose(conn -> {
-            Future<Transaction> tx = conn.begin();
-            return limiter.admit(conn, group.stream().map(Submitted::charge).toList())
-                    .compose(admission -> {
-                        List<NewMessage> admitted = new ArrayList<>();
-                        for (int i = 0; i < group.size(); i++) {
-                            if (admission.answers().get(i).isEmpty()) {
-                                admitted.add(group.get(i).message());
-                            }
-                        }
-                        Future<Void> inserted = insert(conn, admitted);
-                        return Future.all(tx, admission.counted(), inserted)
-                                .compose(all -> tx.result().commit())
-                                .map(committed -> {
-                                    if (!admitted.isEmpty()) {
-                                        tellListeners(List.copyOf(admitted));
-                                    }
-                                    return admission.answers();
-                                });
-                    })
-                    .onFailure(failure -> tx.onSuccess(Transaction::rollback))
-                    .eventually(() -> conn.close());
-        }).toCompletionStage());
+        return Uni.createFrom()
+                .completionStage(() -> pool.getDelegate()
+                        .getConnection()
+                        .compose(conn -> {
+                            Future<Transaction> tx = conn.begin();
+                            return limiter.admit(
+                                            conn,
+                                            group.stream()
+                                                    .map(Submitted::charge)
+                                                    .toList())
+                                    .compose(admission -> {
+                                        List<NewMessage> admitted = new ArrayList<>();
+                                        for (int i = 0; i < group.size(); i++) {
+                                            if (admission.answers().get(i).isEmpty()) {
+                                                admitted.add(group.get(i).message());
+                                            }
+                                        }
+                                        Future<Void> inserted = insert(conn, admitted);
+                                        return Future.all(tx, admission.counted(), inserted)
+                                                .compose(all -> tx.result().commit())
+                                                .map(committed -> {
+                                                    if (!admitted.isEmpty()) {
+                                                        tellListeners(List.copyOf(admitted));
+                                                    }
+                                                    return admission.answers();
+                                                });
+                                    })
+                                    .onFailure(failure -> tx.onSuccess(Transaction::rollback))
+                                    .eventually(() -> conn.close());
+                        })
+                        .toCompletionStage());
     }
 
     /** Sends the inserts for these messages on the connection without waiting between them. */
@@ -165,18 +173,38 @@ public class MessageStore {
         for (NewMessage m : messages) {
             OffsetDateTime at = m.receivedAt().atOffset(ZoneOffset.UTC);
             Envelope envelope = m.envelope();
-            rows.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(m.id(), at, m.principal(), m.clientAddress(), m.door().label(),
-                    envelope.sender(), (long) m.raw().length, Buffer.buffer(m.raw()), m.messageId().orElse(null),
-                    envelope.body().orElse(null), envelope.smtpUtf8(), envelope.ret().orElse(null),
+            rows.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(
+                    m.id(),
+                    at,
+                    m.principal(),
+                    m.clientAddress(),
+                    m.door().label(),
+                    envelope.sender(),
+                    (long) m.raw().length,
+                    Buffer.buffer(m.raw()),
+                    m.messageId().orElse(null),
+                    envelope.body().orElse(null),
+                    envelope.smtpUtf8(),
+                    envelope.ret().orElse(null),
                     envelope.envid().orElse(null))));
             for (EnvelopeRecipient r : envelope.recipients()) {
-                recipients.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(m.id(), r.address(), r.domain(), at,
-                        r.dsnNotify().orElse(null), r.dsnOrcpt().orElse(null))));
+                recipients.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(
+                        m.id(),
+                        r.address(),
+                        r.domain(),
+                        at,
+                        r.dsnNotify().orElse(null),
+                        r.dsnOrcpt().orElse(null))));
             }
             // the "message accepted" audit line commits with the message: one is never without the other
-            audits.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(at, m.principal(), m.clientAddress(), m.door().label(), m.id(),
-                    "sender=<" + envelope.sender() + "> recipients=" + envelope.recipients().size()
-                            + " size=" + m.raw().length)));
+            audits.add(io.vertx.sqlclient.Tuple.from(Arrays.asList(
+                    at,
+                    m.principal(),
+                    m.clientAddress(),
+                    m.door().label(),
+                    m.id(),
+                    "sender=<" + envelope.sender() + "> recipients="
+                            + envelope.recipients().size() + " size=" + m.raw().length)));
         }
         Future<?> message = tx.preparedQuery(INSERT_MESSAGE).executeBatch(rows);
         Future<?> recipient = tx.preparedQuery(INSERT_RECIPIENT).executeBatch(recipients);
@@ -191,10 +219,12 @@ public class MessageStore {
 
     /** Recipients of a message, in the order they were given. */
     public Uni<List<RecipientEntity>> recipients(UUID messageId) {
-        return SafeContext.run(vertx, () -> sessions.withSession(s -> s
-                .createSelectionQuery("from RecipientEntity where messageId = :id order by id", RecipientEntity.class)
-                .setParameter("id", messageId)
-                .getResultList()));
+        return SafeContext.run(
+                vertx,
+                () -> sessions.withSession(s -> s.createSelectionQuery(
+                                "from RecipientEntity where messageId = :id order by id", RecipientEntity.class)
+                        .setParameter("id", messageId)
+                        .getResultList()));
     }
 
     /**
@@ -204,14 +234,21 @@ public class MessageStore {
      */
     public Uni<List<ClaimedRecipient>> claimDue(String worker, int limit, Duration lease) {
         double seconds = lease.toMillis() / 1000.0;
-        return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(worker, limit, seconds))
+        return pool.preparedQuery(CLAIM_DUE)
+                .execute(Tuple.of(worker, limit, seconds))
                 .map(rows -> {
                     List<ClaimedRecipient> claimed = new ArrayList<>();
                     for (Row row : rows) {
-                        claimed.add(new ClaimedRecipient(row.getLong("id"), row.getUUID("message_id"),
-                                row.getString("address"), row.getString("domain"), row.getInteger("attempts"),
+                        claimed.add(new ClaimedRecipient(
+                                row.getLong("id"),
+                                row.getUUID("message_id"),
+                                row.getString("address"),
+                                row.getString("domain"),
+                                row.getInteger("attempts"),
                                 RecipientState.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT)),
-                                row.getString("dsn_notify"), row.getString("dsn_orcpt"), row.getLong("size")));
+                                row.getString("dsn_notify"),
+                                row.getString("dsn_orcpt"),
+                                row.getLong("size")));
                     }
                     return claimed;
                 });

@@ -8,6 +8,12 @@ import java.util.UUID;
  * A message ready to be committed: identity of the sender, where it came from, its envelope and
  * the exact bytes to keep (trace header already in front).
  */
-public record NewMessage(UUID id, Instant receivedAt, String principal, String clientAddress, Door door,
-        Envelope envelope, byte[] raw, Optional<String> messageId) {
-}
+public record NewMessage(
+        UUID id,
+        Instant receivedAt,
+        String principal,
+        String clientAddress,
+        Door door,
+        Envelope envelope,
+        byte[] raw,
+        Optional<String> messageId) {}

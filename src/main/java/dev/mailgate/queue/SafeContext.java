@@ -14,24 +14,25 @@ import java.util.function.Supplier;
  */
 public final class SafeContext {
 
-    private SafeContext() {
-    }
+    private SafeContext() {}
 
     public static <T> Uni<T> run(Vertx vertx, Supplier<Uni<T>> work) {
         Context current = Vertx.currentContext();
-        if (current != null && VertxContext.isDuplicatedContext(current)
+        if (current != null
+                && VertxContext.isDuplicatedContext(current)
                 && VertxContextSafetyToggle.isExplicitlyMarkedAsSafe(current)) {
             return Uni.createFrom().deferred(work::get);
         }
         Context base = current != null ? current : vertx.getOrCreateContext();
         Context duplicated = VertxContext.createNewDuplicatedContext(base);
         VertxContextSafetyToggle.setContextSafe(duplicated, true);
-        return Uni.createFrom().emitter(emitter -> duplicated.runOnContext(ignored -> {
-            try {
-                work.get().subscribe().with(emitter::complete, emitter::fail);
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-            }
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> duplicated.runOnContext(ignored -> {
+                    try {
+                        work.get().subscribe().with(emitter::complete, emitter::fail);
+                    } catch (RuntimeException e) {
+                        emitter.fail(e);
+                    }
+                }));
     }
 }

@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class HeaderSection {
 
-    public record Field(String name, String value) {
-    }
+    public record Field(String name, String value) {}
 
     private final List<Field> fields;
     private final int end;
@@ -33,7 +32,10 @@ public final class HeaderSection {
     }
 
     public List<String> all(String name) {
-        return fields.stream().filter(f -> f.name().equalsIgnoreCase(name)).map(Field::value).toList();
+        return fields.stream()
+                .filter(f -> f.name().equalsIgnoreCase(name))
+                .map(Field::value)
+                .toList();
     }
 
     public Optional<String> first(String name) {
@@ -71,7 +73,9 @@ public final class HeaderSection {
             return;
         }
         int colon = raw.indexOf(":");
-        fields.add(new Field(raw.substring(0, colon).trim().toLowerCase(Locale.ROOT), raw.substring(colon + 1).trim()));
+        fields.add(new Field(
+                raw.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                raw.substring(colon + 1).trim()));
     }
 
     private static int indexOfCrlf(byte[] b, int from) {

@@ -17,8 +17,7 @@ public final class LineBreaks {
     private static final long CRS = ONES * '\r';
     private static final long LFS = ONES * '\n';
 
-    private LineBreaks() {
-    }
+    private LineBreaks() {}
 
     /** The index of the first LF in {@code [from, to)}, or {@code to}. */
     public static int nextLf(byte[] text, int from, int to) {

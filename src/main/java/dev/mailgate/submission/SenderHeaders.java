@@ -16,18 +16,21 @@ import org.apache.james.mime4j.field.address.ParseException;
  */
 final class SenderHeaders {
 
-    private SenderHeaders() {
-    }
+    private SenderHeaders() {}
 
     /** The refusal for these headers, if any. */
     static Optional<Refusal> check(HeaderSection headers, Identity identity) {
         List<String> from = headers.all("from");
         if (from.isEmpty()) {
-            return Optional.of(new Refusal(550, "5.6.0", "Message has no From: header", 422,
-                    "https://mailgate.dev/problems/missing-from"));
+            return Optional.of(new Refusal(
+                    550, "5.6.0", "Message has no From: header", 422, "https://mailgate.dev/problems/missing-from"));
         }
         if (from.size() > 1) {
-            return Optional.of(new Refusal(550, "5.6.0", "Message has more than one From: header", 422,
+            return Optional.of(new Refusal(
+                    550,
+                    "5.6.0",
+                    "Message has more than one From: header",
+                    422,
                     "https://mailgate.dev/problems/invalid-header"));
         }
         List<String> authors;
@@ -70,7 +73,11 @@ final class SenderHeaders {
     }
 
     private static Refusal unparsable(String header) {
-        return new Refusal(550, "5.6.0", "Cannot parse the " + header + ": header", 422,
+        return new Refusal(
+                550,
+                "5.6.0",
+                "Cannot parse the " + header + ": header",
+                422,
                 "https://mailgate.dev/problems/invalid-header");
     }
 }

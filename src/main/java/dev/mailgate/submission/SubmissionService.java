@@ -6,7 +6,6 @@ import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.policy.ContentPolicy;
 import dev.mailgate.policy.SendingLimiter;
 import dev.mailgate.policy.SpamFilter;
-import java.time.Instant;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -36,8 +36,14 @@ public class SubmissionService {
     private final String hostname;
     private final Clock clock = Clock.systemUTC();
 
-    public SubmissionService(MessageStore store, MeterRegistry metrics, MailgateConfig config, ContentPolicy contentPolicy,
-            SpamFilter spamFilter, SendingLimiter limiter, AuditLog audit) {
+    public SubmissionService(
+            MessageStore store,
+            MeterRegistry metrics,
+            MailgateConfig config,
+            ContentPolicy contentPolicy,
+            SpamFilter spamFilter,
+            SendingLimiter limiter,
+            AuditLog audit) {
         this.contentPolicy = contentPolicy;
         this.spamFilter = spamFilter;
         this.limiter = limiter;
@@ -65,15 +71,22 @@ public class SubmissionService {
             if (spam.refusal().isPresent()) {
                 return Uni.createFrom().item(refused(submission, spam.refusal().get()));
             }
-            byte[] raw = spam.addHeaders().isEmpty() ? submission.message()
+            byte[] raw = spam.addHeaders().isEmpty()
+                    ? submission.message()
                     : insertHeader(submission.message(), 0, spam.addHeaders());
             return store(submission, raw, HeaderSection.parse(raw));
         });
     }
 
     private void policyAudit(Submission submission, String type, String detail) {
-        audit.record(new AuditEvent(Instant.now(), type, submission.identity().principal(), submission.clientAddress(),
-                submission.door().label(), submission.id(), detail));
+        audit.record(new AuditEvent(
+                Instant.now(),
+                type,
+                submission.identity().principal(),
+                submission.clientAddress(),
+                submission.door().label(),
+                submission.id(),
+                detail));
     }
 
     private Uni<SubmissionOutcome> store(Submission submission, byte[] raw, HeaderSection headers) {
@@ -83,9 +96,20 @@ public class SubmissionService {
             raw = insertHeader(raw, headers.end(), "Message-ID: " + generated + "\r\n");
             messageId = Optional.of(generated);
         }
-        NewMessage message = new NewMessage(submission.id(), clock.instant(), submission.identity().principal(),
-                submission.clientAddress(), submission.door(), submission.envelope(), raw, messageId);
-        return store.store(message, limiter.charge(submission.identity(), submission.envelope().recipients().size()))
+        NewMessage message = new NewMessage(
+                submission.id(),
+                clock.instant(),
+                submission.identity().principal(),
+                submission.clientAddress(),
+                submission.door(),
+                submission.envelope(),
+                raw,
+                messageId);
+        return store.store(
+                        message,
+                        limiter.charge(
+                                submission.identity(),
+                                submission.envelope().recipients().size()))
                 .map(limited -> {
                     if (limited.isPresent()) {
                         policyAudit(submission, "limit.exceeded", limited.get().smtpReply());
@@ -93,7 +117,8 @@ public class SubmissionService {
                     }
                     return accepted(submission);
                 })
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure()
+                .recoverWithItem(failure -> {
                     LOG.errorf(failure, "could not store message %s", submission.id());
                     return refused(submission, Refusal.storeUnavailable());
                 });
@@ -104,20 +129,28 @@ public class SubmissionService {
             return Optional.of(Refusal.missingRole(submission.identity().principal()));
         }
         if (!submission.identity().owns(submission.envelope().sender())) {
-            return Optional.of(Refusal.senderNotOwned("Sender address", submission.envelope().sender()));
+            return Optional.of(Refusal.senderNotOwned(
+                    "Sender address", submission.envelope().sender()));
         }
         return SenderHeaders.check(headers, submission.identity());
     }
 
     private SubmissionOutcome accepted(Submission submission) {
-        metrics.counter("mailgate.messages.accepted", "door", submission.door().label()).increment();
-        metrics.summary("mailgate.messages.size", "door", submission.door().label()).record(submission.message().length);
+        metrics.counter("mailgate.messages.accepted", "door", submission.door().label())
+                .increment();
+        metrics.summary("mailgate.messages.size", "door", submission.door().label())
+                .record(submission.message().length);
         return new SubmissionOutcome.Accepted(submission.id());
     }
 
     private SubmissionOutcome refused(Submission submission, Refusal refusal) {
-        metrics.counter("mailgate.messages.refused", "door", submission.door().label(), "status",
-                refusal.enhancedStatus()).increment();
+        metrics.counter(
+                        "mailgate.messages.refused",
+                        "door",
+                        submission.door().label(),
+                        "status",
+                        refusal.enhancedStatus())
+                .increment();
         return new SubmissionOutcome.Refused(refusal);
     }
 

@@ -15,13 +15,22 @@ public class ApiOnlyProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("mailgate.smtp.submission-port", "-1", "mailgate.smtp.submissions-port", "-1",
-                "mailgate.limits.principal.limited.messages-per-minute", "1",
-                "mailgate.limits.max-message-size", String.valueOf(MAX_MESSAGE),
-                "mailgate.limits.recipients-per-message", String.valueOf(MAX_RECIPIENTS),
-                "mailgate.api.max-attachments-size", String.valueOf(MAX_ATTACHMENTS),
-                "quarkus.http.limits.max-body-size", "1M",
-                "mailgate.api.idempotency-wait", "1s");
+        return Map.of(
+                "mailgate.smtp.submission-port",
+                "-1",
+                "mailgate.smtp.submissions-port",
+                "-1",
+                "mailgate.limits.principal.limited.messages-per-minute",
+                "1",
+                "mailgate.limits.max-message-size",
+                String.valueOf(MAX_MESSAGE),
+                "mailgate.limits.recipients-per-message",
+                String.valueOf(MAX_RECIPIENTS),
+                "mailgate.api.max-attachments-size",
+                String.valueOf(MAX_ATTACHMENTS),
+                "quarkus.http.limits.max-body-size",
+                "1M",
+                "mailgate.api.idempotency-wait",
+                "1s");
     }
-
 }

@@ -1,8 +1,5 @@
 package dev.mailgate.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +22,9 @@ import org.apache.james.mime4j.message.DefaultMessageBuilder;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 /** The composer's output, read back with an independent parser (Apache mime4j). */
 class MimeComposerTest {
 
@@ -33,8 +33,14 @@ class MimeComposerTest {
 
     @Test
     void textOnlyIsASinglePartWithEncodedUtf8Subject() throws IOException {
-        MimeComposer.Composed c = compose(request("app@example.com", List.of("ana@example.net"), "Grüße 👋 aus Köln",
-                "Hallo Ana,\nwie geht's?\n", null, null, null));
+        MimeComposer.Composed c = compose(request(
+                "app@example.com",
+                List.of("ana@example.net"),
+                "Grüße 👋 aus Köln",
+                "Hallo Ana,\nwie geht's?\n",
+                null,
+                null,
+                null));
         Message m = parse(c.raw());
         assertThat(m.getSubject()).isEqualTo("Grüße 👋 aus Köln");
         assertThat(m.getMimeType()).isEqualTo("text/plain");
@@ -52,9 +58,14 @@ class MimeComposerTest {
     void textHtmlAndAttachmentsNestAlternativeInMixedAndKeepAttachmentBytes() throws IOException {
         byte[] pdf = randomBytes(70_000, 1);
         byte[] csv = "a;b\nc;d\n".getBytes(StandardCharsets.UTF_8); // bare LF inside: must survive byte for byte
-        SendRequest r = request("Ana Lía <app@example.com>", List.of("Bob <bob@example.net>"), "Facture n° 42",
-                "Plain text", "<p>HTML &eacute;t&eacute;</p>",
-                List.of(attachment("facture 42 €.pdf", "application/pdf", pdf, null),
+        SendRequest r = request(
+                "Ana Lía <app@example.com>",
+                List.of("Bob <bob@example.net>"),
+                "Facture n° 42",
+                "Plain text",
+                "<p>HTML &eacute;t&eacute;</p>",
+                List.of(
+                        attachment("facture 42 €.pdf", "application/pdf", pdf, null),
                         attachment("data.csv", "text/csv", csv, null)),
                 null);
         MimeComposer.Composed c = compose(r);
@@ -90,8 +101,14 @@ class MimeComposerTest {
     @Test
     void inlineImagesGoIntoMultipartRelatedWithTheHtml() throws IOException {
         byte[] png = randomBytes(500, 2);
-        SendRequest r = request("app@example.com", List.of("ana@example.net"), "Logo", "text", "<img src=\"cid:logo\">",
-                List.of(attachment("logo.png", "image/png", png, "logo")), null);
+        SendRequest r = request(
+                "app@example.com",
+                List.of("ana@example.net"),
+                "Logo",
+                "text",
+                "<img src=\"cid:logo\">",
+                List.of(attachment("logo.png", "image/png", png, "logo")),
+                null);
         Message m = parse(compose(r).raw());
         assertThat(m.getMimeType()).isEqualTo("multipart/alternative");
         List<Entity> parts = ((Multipart) m.getBody()).getBodyParts();
@@ -107,8 +124,14 @@ class MimeComposerTest {
     @Test
     void longLinesAndEightBitTextAreEncodedSoNoLineExceeds998() throws IOException {
         String longLine = "x".repeat(5000) + " é " + "y".repeat(3000);
-        MimeComposer.Composed c = compose(request("app@example.com", List.of("ana@example.net"), "s", longLine,
-                "<p>" + "z".repeat(4000) + "</p>", null, null));
+        MimeComposer.Composed c = compose(request(
+                "app@example.com",
+                List.of("ana@example.net"),
+                "s",
+                longLine,
+                "<p>" + "z".repeat(4000) + "</p>",
+                null,
+                null));
         assertWireSafe(c.raw());
         Message m = parse(c.raw());
         List<Entity> parts = ((Multipart) m.getBody()).getBodyParts();
@@ -119,9 +142,18 @@ class MimeComposerTest {
 
     @Test
     void bccIsInTheEnvelopeButNotInTheMessage() {
-        SendRequest r = new SendRequest("app@example.com", List.of("ana@example.net"), List.of("Carl <carl@example.org>"),
-                List.of("secret@example.com", "ANA@example.net"), List.of("help@example.com"), "s", "t", null,
-                Map.of("X-Campaign", "nov ✓"), null, List.of("t1"));
+        SendRequest r = new SendRequest(
+                "app@example.com",
+                List.of("ana@example.net"),
+                List.of("Carl <carl@example.org>"),
+                List.of("secret@example.com", "ANA@example.net"),
+                List.of("help@example.com"),
+                "s",
+                "t",
+                null,
+                Map.of("X-Campaign", "nov ✓"),
+                null,
+                List.of("t1"));
         MimeComposer.Composed c = compose(r);
         assertThat(c.recipients()).containsExactly("ana@example.net", "carl@example.org", "secret@example.com");
         String wire = new String(c.raw(), StandardCharsets.US_ASCII);
@@ -131,30 +163,77 @@ class MimeComposerTest {
 
     @Test
     void refusesDangerousHeadersAndInvalidFields() {
-        assertThatThrownBy(() -> compose(new SendRequest("app@example.com", List.of("a@example.net"), null, null, null,
-                "s", "t", null, Map.of("Bcc", "x@example.com"), null, null)))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.type()).endsWith("/forbidden-header"));
-        assertThatThrownBy(() -> compose(new SendRequest("app@example.com", List.of("a@example.net"), null, null, null,
-                "s", "t", null, Map.of("Content-Transfer-Encoding", "8bit"), null, null)))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.type()).endsWith("/forbidden-header"));
-        assertThatThrownBy(() -> compose(new SendRequest("app@example.com", List.of("a@example.net"), null, null, null,
-                "s", "t", null, Map.of("X-Evil", "a\r\nBcc: x@example.com"), null, null)))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(422));
-        assertThatThrownBy(() -> compose(request("not an address", List.of("ana@example.net", "@@"), "s\r\nBcc: x@y", null,
-                null, List.of(attachment("a", "text/plain", new byte[1], null)), null)))
+        assertThatThrownBy(() -> compose(new SendRequest(
+                        "app@example.com",
+                        List.of("a@example.net"),
+                        null,
+                        null,
+                        null,
+                        "s",
+                        "t",
+                        null,
+                        Map.of("Bcc", "x@example.com"),
+                        null,
+                        null)))
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.type()).endsWith("/forbidden-header"));
+        assertThatThrownBy(() -> compose(new SendRequest(
+                        "app@example.com",
+                        List.of("a@example.net"),
+                        null,
+                        null,
+                        null,
+                        "s",
+                        "t",
+                        null,
+                        Map.of("Content-Transfer-Encoding", "8bit"),
+                        null,
+                        null)))
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.type()).endsWith("/forbidden-header"));
+        assertThatThrownBy(() -> compose(new SendRequest(
+                        "app@example.com",
+                        List.of("a@example.net"),
+                        null,
+                        null,
+                        null,
+                        "s",
+                        "t",
+                        null,
+                        Map.of("X-Evil", "a\r\nBcc: x@example.com"),
+                        null,
+                        null)))
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(422));
+        assertThatThrownBy(() -> compose(request(
+                        "not an address",
+                        List.of("ana@example.net", "@@"),
+                        "s\r\nBcc: x@y",
+                        null,
+                        null,
+                        List.of(attachment("a", "text/plain", new byte[1], null)),
+                        null)))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> {
                     assertThat(p.type()).endsWith("/invalid-request");
-                    assertThat(p.errors()).extracting(Problem.FieldError::field)
+                    assertThat(p.errors())
+                            .extracting(Problem.FieldError::field)
                             .contains("from", "to[1]", "text", "subject");
                 });
         assertThatThrownBy(() -> compose(request("app@example.com", List.of(), "s", "t", null, null, null)))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.type()).endsWith("/no-recipients"));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.type()).endsWith("/no-recipients"));
     }
 
     @Test
     void attachmentTotalIsLimited() {
-        SendRequest r = request("app@example.com", List.of("a@example.net"), "s", "t", null,
-                List.of(attachment("a.bin", null, new byte[600], null), attachment("b.bin", null, new byte[600], null)), null);
+        SendRequest r = request(
+                "app@example.com",
+                List.of("a@example.net"),
+                "s",
+                "t",
+                null,
+                List.of(attachment("a.bin", null, new byte[600], null), attachment("b.bin", null, new byte[600], null)),
+                null);
         assertThatThrownBy(() -> composer.compose(r, UUID.randomUUID(), Instant.now(), 1000))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> {
                     assertThat(p.status()).isEqualTo(413);
@@ -168,8 +247,14 @@ class MimeComposerTest {
         return composer.compose(r, UUID.randomUUID(), Instant.parse("2026-11-26T12:00:00Z"), NO_LIMIT);
     }
 
-    static SendRequest request(String from, List<String> to, String subject, String text, String html,
-            List<SendRequest.Attachment> attachments, Map<String, String> headers) {
+    static SendRequest request(
+            String from,
+            List<String> to,
+            String subject,
+            String text,
+            String html,
+            List<SendRequest.Attachment> attachments,
+            Map<String, String> headers) {
         return new SendRequest(from, to, null, null, null, subject, text, html, headers, attachments, null);
     }
 
@@ -187,7 +272,7 @@ class MimeComposerTest {
         try (var reader = ((TextBody) body).getReader()) {
             StringBuilder out = new StringBuilder();
             char[] buf = new char[8192];
-            for (int n; (n = reader.read(buf)) > 0;) {
+            for (int n; (n = reader.read(buf)) > 0; ) {
                 out.append(buf, 0, n);
             }
             return out.toString();
@@ -220,7 +305,9 @@ class MimeComposerTest {
                 problems.add(i);
             }
         }
-        assertThat(problems).as("offsets of bare CR/LF, 8-bit bytes or lines over 998 octets").isEmpty();
+        assertThat(problems)
+                .as("offsets of bare CR/LF, 8-bit bytes or lines over 998 octets")
+                .isEmpty();
     }
 
     static byte[] randomBytes(int n, long seed) {
@@ -228,5 +315,4 @@ class MimeComposerTest {
         new Random(seed).nextBytes(b);
         return b;
     }
-
 }

@@ -1,13 +1,13 @@
 package dev.mailgate.api;
 
+import dev.mailgate.testsupport.KeycloakServer;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-
-import dev.mailgate.testsupport.KeycloakServer;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
 /** Tokens from the real Keycloak reach a protected endpoint; tokens from elsewhere do not. */
 @QuarkusTest
@@ -17,9 +17,12 @@ public class WhoAmIResourceTest {
 
     @Test
     public void serviceAccountTokenIsAcceptedWithItsSenderClaim() {
-        given().auth().oauth2(keycloak.clientCredentialsToken("sender-app"))
-                .when().get("/v1/whoami")
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(keycloak.clientCredentialsToken("sender-app"))
+                .when()
+                .get("/v1/whoami")
+                .then()
+                .statusCode(200)
                 .body("principal", equalTo("service-account-sender-app"))
                 .body("maySend", equalTo(true))
                 .body("roles", hasItem("mail-send"))
@@ -28,9 +31,12 @@ public class WhoAmIResourceTest {
 
     @Test
     public void userTokenCarriesTheVerifiedEmail() {
-        given().auth().oauth2(keycloak.passwordToken("mail-client", "alice"))
-                .when().get("/v1/whoami")
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(keycloak.passwordToken("mail-client", "alice"))
+                .when()
+                .get("/v1/whoami")
+                .then()
+                .statusCode(200)
                 .body("principal", equalTo("alice"))
                 .body("email", equalTo("alice@example.com"))
                 .body("maySend", equalTo(true));
@@ -38,15 +44,23 @@ public class WhoAmIResourceTest {
 
     @Test
     public void userWithoutTheSendRoleMayNotSend() {
-        given().auth().oauth2(keycloak.passwordToken("mail-client", "bob"))
-                .when().get("/v1/whoami")
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(keycloak.passwordToken("mail-client", "bob"))
+                .when()
+                .get("/v1/whoami")
+                .then()
+                .statusCode(200)
                 .body("maySend", equalTo(false));
     }
 
     @Test
     public void tokenOfAnotherRealmIsRefused() {
-        given().auth().oauth2(keycloak.otherRealmToken()).when().get("/v1/whoami").then().statusCode(401);
+        given().auth()
+                .oauth2(keycloak.otherRealmToken())
+                .when()
+                .get("/v1/whoami")
+                .then()
+                .statusCode(401);
     }
 
     @Test

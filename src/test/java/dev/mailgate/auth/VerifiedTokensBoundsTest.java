@@ -1,7 +1,5 @@
 package dev.mailgate.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
@@ -12,6 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** How long a verification is trusted, with a clock the test moves (the real tokens: VerifiedTokensTest). */
 class VerifiedTokensBoundsTest {
@@ -44,7 +44,9 @@ class VerifiedTokensBoundsTest {
     void expiredOrExpiryLessTokensAreNotKept() {
         VerifiedTokens tokens = new VerifiedTokens(new SimpleMeterRegistry(), new MovableClock());
         tokens.remember("old", identity(NOW.minusSeconds(1)));
-        tokens.remember("anonymous", QuarkusSecurityIdentity.builder().setAnonymous(true).build());
+        tokens.remember(
+                "anonymous",
+                QuarkusSecurityIdentity.builder().setAnonymous(true).build());
         assertThat(tokens.find("old")).isEmpty();
         assertThat(tokens.find("anonymous")).isEmpty();
     }
@@ -66,7 +68,10 @@ class VerifiedTokensBoundsTest {
 
     private static SecurityIdentity identity(Instant expiry) {
         JsonWebToken jwt = new io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal("raw", claims(expiry));
-        return QuarkusSecurityIdentity.builder().setPrincipal(jwt).addRoles(Set.of("mail-send")).build();
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(jwt)
+                .addRoles(Set.of("mail-send"))
+                .build();
     }
 
     private static org.jose4j.jwt.JwtClaims claims(Instant expiry) {

@@ -1,18 +1,18 @@
 package dev.mailgate.auth;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-
 import dev.mailgate.inbound.SmtpListeners;
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.KeycloakServer;
-import dev.mailgate.testsupport.Surroundings;
 import dev.mailgate.testsupport.SmtpTestClient;
+import dev.mailgate.testsupport.Surroundings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * A token verified once is not verified again while it holds, over HTTP and SMTP alike; any other
@@ -36,7 +36,9 @@ class VerifiedTokensTest {
         double hitsBefore = hits();
         whoami(token).statusCode(200).body("principal", equalTo("service-account-sender-app"));
         assertThat(hits()).isEqualTo(hitsBefore);
-        whoami(token).statusCode(200).body("principal", equalTo("service-account-sender-app"))
+        whoami(token)
+                .statusCode(200)
+                .body("principal", equalTo("service-account-sender-app"))
                 .body("maySend", equalTo(true));
         assertThat(hits()).isEqualTo(hitsBefore + 1);
     }
@@ -47,7 +49,8 @@ class VerifiedTokensTest {
         whoami(token).statusCode(200);
         String[] parts = token.split("\\.");
         char last = parts[2].charAt(parts[2].length() - 2);
-        String signature = parts[2].substring(0, parts[2].length() - 2) + (last == 'A' ? 'B' : 'A')
+        String signature = parts[2].substring(0, parts[2].length() - 2)
+                + (last == 'A' ? 'B' : 'A')
                 + parts[2].charAt(parts[2].length() - 1);
         whoami(parts[0] + "." + parts[1] + "." + signature).statusCode(401);
         whoami(token + "x").statusCode(401);
@@ -71,8 +74,10 @@ class VerifiedTokensTest {
         String token = keycloak.passwordToken("mail-client", "alice");
         whoami(token).statusCode(200);
         double hitsBefore = hits();
-        try (SmtpTestClient smtp = SmtpTestClient.plain(listeners.boundPorts().get(Door.SUBMISSION),
-                Surroundings.certificates().clientContext()).secured()) {
+        try (SmtpTestClient smtp = SmtpTestClient.plain(
+                        listeners.boundPorts().get(Door.SUBMISSION),
+                        Surroundings.certificates().clientContext())
+                .secured()) {
             assertThat(smtp.authXoauth2("alice@example.com", token)).startsWith("235 2.7.0");
             assertThat(smtp.command("MAIL FROM:<alice@example.com>")).startsWith("250");
         }

@@ -1,8 +1,5 @@
 package dev.mailgate.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -12,6 +9,9 @@ import jakarta.validation.Validator;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The configuration contract: defaults of SPEC.md, and bad values named by their key. */
 class MailgateConfigTest {
@@ -35,19 +35,33 @@ class MailgateConfigTest {
         assertThat(config.delivery().trustAll()).isFalse();
         assertThat(config.delivery().dnsServers()).isEmpty();
         assertThat(config.smtp().effectiveHostname()).isNotBlank();
-        assertThat(config.smtp().contentBuffer()).as("unset: a quarter of the heap").isEmpty();
+        assertThat(config.smtp().contentBuffer())
+                .as("unset: a quarter of the heap")
+                .isEmpty();
     }
 
     @Test
     void contractValuesAreRead() {
-        MailgateConfig config = load(Map.of("mailgate.smtp.submission-port", "-1", "mailgate.delivery.mode", "capture",
-                "mailgate.delivery.tls", "required", "mailgate.delivery.dns-servers", "127.0.0.1:5353,[::1]:53",
-                "mailgate.smtp.hostname", "smtp.example.com", "mailgate.smtp.content-buffer", "64M"));
-        assertThat(config.smtp().contentBuffer()).hasValueSatisfying(m -> assertThat(m.asLongValue()).isEqualTo(64L << 20));
+        MailgateConfig config = load(Map.of(
+                "mailgate.smtp.submission-port",
+                "-1",
+                "mailgate.delivery.mode",
+                "capture",
+                "mailgate.delivery.tls",
+                "required",
+                "mailgate.delivery.dns-servers",
+                "127.0.0.1:5353,[::1]:53",
+                "mailgate.smtp.hostname",
+                "smtp.example.com",
+                "mailgate.smtp.content-buffer",
+                "64M"));
+        assertThat(config.smtp().contentBuffer())
+                .hasValueSatisfying(m -> assertThat(m.asLongValue()).isEqualTo(64L << 20));
         assertThat(config.smtp().submissionPort()).isEqualTo(-1);
         assertThat(config.delivery().mode()).isEqualTo(MailgateConfig.Delivery.Mode.CAPTURE);
         assertThat(config.delivery().tls()).isEqualTo(MailgateConfig.Delivery.TlsPolicy.REQUIRED);
-        assertThat(config.delivery().dnsServers()).hasValueSatisfying(l -> assertThat(l).containsExactly("127.0.0.1:5353", "[::1]:53"));
+        assertThat(config.delivery().dnsServers())
+                .hasValueSatisfying(l -> assertThat(l).containsExactly("127.0.0.1:5353", "[::1]:53"));
         assertThat(config.delivery().effectiveHeloName(config.smtp())).isEqualTo("smtp.example.com");
     }
 
@@ -74,7 +88,9 @@ class MailgateConfigTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
+                .withConverter(
+                        io.quarkus.runtime.configuration.MemorySize.class,
+                        200,
                         new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withMapping(MailgateConfig.class)
                 .withSources(new PropertiesConfigSource(new HashMap<>(values), "test", 500))

@@ -7,10 +7,14 @@ import java.nio.file.Path;
 /** The copy-pasteable instructions printed once everything is up; commands run from the project folder. */
 final class DemoGuide {
 
-    private DemoGuide() {
-    }
+    private DemoGuide() {}
 
-    static String text(Path project, KeycloakServer keycloak, TestCertificates tls, SampleMails samples, Path outbox,
+    static String text(
+            Path project,
+            KeycloakServer keycloak,
+            TestCertificates tls,
+            SampleMails samples,
+            Path outbox,
             Path appLog) {
         String cert = project.relativize(tls.certPath()).toString();
         String tokenUrl = keycloak.realmUrl() + "/protocol/openid-connect/token";
@@ -58,15 +62,25 @@ final class DemoGuide {
                  Ctrl-C stops mailgate, Keycloak and PostgreSQL.
                 ==================================================================================
                 """.formatted(
-                DemoLauncher.SUBMISSION_PORT, DemoLauncher.SUBMISSIONS_PORT,
-                DemoLauncher.HTTP_PORT, keycloak.baseUrl(),
-                cert, outbox, appLog,
-                project,
-                keycloak.secret("sender-app"), tokenUrl,
-                DemoLauncher.SUBMISSION_PORT, cert, project.relativize(samples.fromApp()),
-                DemoLauncher.HTTP_PORT,
-                keycloak.password("alice"),
-                DemoLauncher.SUBMISSION_PORT, cert, keycloak.password("alice"), project.relativize(samples.fromAlice()),
-                outbox);
+                        DemoLauncher.SUBMISSION_PORT,
+                        DemoLauncher.SUBMISSIONS_PORT,
+                        DemoLauncher.HTTP_PORT,
+                        keycloak.baseUrl(),
+                        cert,
+                        outbox,
+                        appLog,
+                        project,
+                        keycloak.secret("sender-app"),
+                        tokenUrl,
+                        DemoLauncher.SUBMISSION_PORT,
+                        cert,
+                        project.relativize(samples.fromApp()),
+                        DemoLauncher.HTTP_PORT,
+                        keycloak.password("alice"),
+                        DemoLauncher.SUBMISSION_PORT,
+                        cert,
+                        keycloak.password("alice"),
+                        project.relativize(samples.fromAlice()),
+                        outbox);
     }
 }

@@ -25,8 +25,7 @@ public final class DemoLauncher {
     static final int SUBMISSION_PORT = 2587;
     static final int SUBMISSIONS_PORT = 2465;
 
-    private DemoLauncher() {
-    }
+    private DemoLauncher() {}
 
     public static void main(String[] args) throws Exception {
         Path project = Path.of("").toAbsolutePath();
@@ -48,32 +47,39 @@ public final class DemoLauncher {
         Path outbox = Files.createDirectories(demo.resolve("outbox"));
         SampleMails samples = SampleMails.write(demo);
 
-        MailgateProcess app = new MailgateProcess(appJar, demo.resolve("mailgate.log"), HTTP_PORT, unlessInEnvironment(List.of(
-                "quarkus.datasource.reactive.url=" + postgres.reactiveUrl(),
-                "quarkus.datasource.username=" + postgres.username(),
-                "quarkus.datasource.password=" + postgres.password(),
-                "quarkus.oidc.auth-server-url=" + keycloak.realmUrl(),
-                "quarkus.oidc.client-id=mailgate",
-                "quarkus.oidc.credentials.secret=" + keycloak.secret("mailgate"),
-                "mailgate.tls.cert=" + tls.certPath(),
-                "mailgate.tls.key=" + tls.keyPath(),
-                "mailgate.smtp.hostname=localhost",
-                "mailgate.smtp.submission-port=" + SUBMISSION_PORT,
-                "mailgate.smtp.submissions-port=" + SUBMISSIONS_PORT,
-                "quarkus.http.port=" + HTTP_PORT,
-                "mailgate.delivery.mode=capture",
-                "mailgate.delivery.capture-dir=" + outbox,
-                // a person reads the demo's log: plain text rather than production's JSON lines
-                "quarkus.log.console.json.enabled=false")));
+        MailgateProcess app = new MailgateProcess(
+                appJar,
+                demo.resolve("mailgate.log"),
+                HTTP_PORT,
+                unlessInEnvironment(List.of(
+                        "quarkus.datasource.reactive.url=" + postgres.reactiveUrl(),
+                        "quarkus.datasource.username=" + postgres.username(),
+                        "quarkus.datasource.password=" + postgres.password(),
+                        "quarkus.oidc.auth-server-url=" + keycloak.realmUrl(),
+                        "quarkus.oidc.client-id=mailgate",
+                        "quarkus.oidc.credentials.secret=" + keycloak.secret("mailgate"),
+                        "mailgate.tls.cert=" + tls.certPath(),
+                        "mailgate.tls.key=" + tls.keyPath(),
+                        "mailgate.smtp.hostname=localhost",
+                        "mailgate.smtp.submission-port=" + SUBMISSION_PORT,
+                        "mailgate.smtp.submissions-port=" + SUBMISSIONS_PORT,
+                        "quarkus.http.port=" + HTTP_PORT,
+                        "mailgate.delivery.mode=capture",
+                        "mailgate.delivery.capture-dir=" + outbox,
+                        // a person reads the demo's log: plain text rather than production's JSON lines
+                        "quarkus.log.console.json.enabled=false")));
         // One hook stops everything in order, so the app never sees its database or Keycloak vanish first.
         AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            System.out.println("Stopping mailgate, Keycloak and PostgreSQL ...");
-            app.stop();
-            keycloak.stop();
-            postgres.stop();
-        }, "demo-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopping.set(true);
+                            System.out.println("Stopping mailgate, Keycloak and PostgreSQL ...");
+                            app.stop();
+                            keycloak.stop();
+                            postgres.stop();
+                        },
+                        "demo-stop"));
 
         System.out.println("Starting mailgate ...");
         app.start();
@@ -94,38 +100,49 @@ public final class DemoLauncher {
      * defaults, so scripts such as bench/ can reuse the demo with other delivery or limits.
      */
     private static List<String> unlessInEnvironment(List<String> properties) {
-        return properties.stream().filter(p -> {
-            String key = p.substring(0, p.indexOf('='));
-            String env = key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-            return System.getenv(env) == null;
-        }).toList();
+        return properties.stream()
+                .filter(p -> {
+                    String key = p.substring(0, p.indexOf('='));
+                    String env = key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+                    return System.getenv(env) == null;
+                })
+                .toList();
     }
 
     /** What scripts need to drive the running demo (bench/): sourced by bash. */
-    private static void writeEnvironmentFile(Path file, PostgresServer postgres, KeycloakServer keycloak,
-            TestCertificates tls, MailgateProcess app)
+    private static void writeEnvironmentFile(
+            Path file, PostgresServer postgres, KeycloakServer keycloak, TestCertificates tls, MailgateProcess app)
             throws IOException {
-        Files.writeString(file, String.join("\n",
-                "KEYCLOAK_REALM_URL=" + keycloak.realmUrl(),
-                "DATABASE_URL=" + postgres.reactiveUrl().replace("postgresql://", "postgresql://" + postgres.username()
-                        + ":" + postgres.password() + "@"),
-                "SENDER_APP_SECRET=" + keycloak.secret("sender-app"),
-                "TLS_CERT=" + tls.certPath(),
-                "SUBMISSION_PORT=" + SUBMISSION_PORT,
-                "SUBMISSIONS_PORT=" + SUBMISSIONS_PORT,
-                "HTTP_PORT=" + HTTP_PORT,
-                "MAILGATE_PID=" + app.pid(),
-                "") );
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "KEYCLOAK_REALM_URL=" + keycloak.realmUrl(),
+                        "DATABASE_URL="
+                                + postgres.reactiveUrl()
+                                        .replace(
+                                                "postgresql://",
+                                                "postgresql://" + postgres.username() + ":" + postgres.password()
+                                                        + "@"),
+                        "SENDER_APP_SECRET=" + keycloak.secret("sender-app"),
+                        "TLS_CERT=" + tls.certPath(),
+                        "SUBMISSION_PORT=" + SUBMISSION_PORT,
+                        "SUBMISSIONS_PORT=" + SUBMISSIONS_PORT,
+                        "HTTP_PORT=" + HTTP_PORT,
+                        "MAILGATE_PID=" + app.pid(),
+                        ""));
     }
 
     private static List<Integer> busyPorts(List<Integer> ports) {
-        return ports.stream().filter(port -> {
-            try (ServerSocket socket = new ServerSocket(port)) {
-                return false;
-            } catch (IOException inUse) {
-                return true;
-            }
-        }).toList();
+        return ports.stream()
+                .filter(port -> {
+                    try (ServerSocket socket = new ServerSocket(port)) {
+                        return false;
+                    } catch (IOException inUse) {
+                        return true;
+                    }
+                })
+                .toList();
     }
 
     private static void fail(String message) {

@@ -19,7 +19,8 @@ record SampleMails(Path fromApp, Path fromAlice) {
     }
 
     private static Path write(Path file, String from, String subject) throws IOException {
-        String message = String.join("\r\n",
+        String message = String.join(
+                "\r\n",
                 "From: " + from,
                 "To: someone@example.net",
                 "Subject: " + subject,

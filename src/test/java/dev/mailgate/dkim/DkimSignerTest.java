@@ -1,7 +1,5 @@
 package dev.mailgate.dkim;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.testsupport.Dkimpy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +9,8 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Signatures made here are checked by dkimpy, an independent implementation. */
 class DkimSignerTest {
@@ -51,8 +51,10 @@ class DkimSignerTest {
         DkimKeys dkim = new DkimKeys(DkimKeys.load(keys));
         byte[] original = message("rsa.example");
         byte[] signed = dkim.signIfKeyed(original, Instant.now());
-        assertThat(new String(signed, StandardCharsets.ISO_8859_1)).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=rsa.example; s=rsa2026;");
-        assertThat(Arrays.copyOfRange(signed, signed.length - original.length, signed.length)).isEqualTo(original);
+        assertThat(new String(signed, StandardCharsets.ISO_8859_1))
+                .startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=rsa.example; s=rsa2026;");
+        assertThat(Arrays.copyOfRange(signed, signed.length - original.length, signed.length))
+                .isEqualTo(original);
         assertThat(Dkimpy.verify(signed, records)).startsWith("PASS rsa.example rsa-sha256");
     }
 
@@ -83,7 +85,8 @@ class DkimSignerTest {
     @Test
     void relaxedBodyCanonicalization() {
         byte[] body = "a  b \t\r\n\r\n c\r\n\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        assertThat(new String(DkimSigner.relaxedBody(body, 0), StandardCharsets.US_ASCII)).isEqualTo("a b\r\n\r\n c\r\n");
+        assertThat(new String(DkimSigner.relaxedBody(body, 0), StandardCharsets.US_ASCII))
+                .isEqualTo("a b\r\n\r\n c\r\n");
         assertThat(DkimSigner.relaxedBody("\r\n\r\n".getBytes(), 0)).isEmpty();
     }
 }

@@ -1,9 +1,5 @@
 package dev.mailgate.health;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-
 import dev.mailgate.inbound.SmtpListeners;
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.KeycloakServer;
@@ -18,6 +14,10 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * PostgreSQL goes away in the middle of an SMTP session and comes back: the client is told to try
@@ -38,8 +38,10 @@ class DatabaseOutageTest {
     void submissionIsDeferredWhileTheDatabaseIsDownAndAcceptedOnceItIsBack() {
         awaitReady(200, "UP");
         String token = KeycloakServer.shared().clientCredentialsToken("sender-app");
-        try (SmtpTestClient smtp = SmtpTestClient.plain(listeners.boundPorts().get(Door.SUBMISSION),
-                Surroundings.certificates().clientContext()).secured()) {
+        try (SmtpTestClient smtp = SmtpTestClient.plain(
+                        listeners.boundPorts().get(Door.SUBMISSION),
+                        Surroundings.certificates().clientContext())
+                .secured()) {
             SmtpTestClient.expect(smtp.authXoauth2("app@example.com", token), "235");
 
             PostgresServer.shared().stop();
@@ -63,7 +65,13 @@ class DatabaseOutageTest {
     }
 
     private static void awaitReady(int status, String state) {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().when().get("/q/health/ready").then().statusCode(status).body("status", equalTo(state)));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().when()
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(status)
+                        .body("status", equalTo(state)));
     }
 }

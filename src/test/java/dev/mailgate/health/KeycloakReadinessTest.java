@@ -1,9 +1,5 @@
 package dev.mailgate.health;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-
 import com.sun.net.httpserver.HttpServer;
 import dev.mailgate.testsupport.KeycloakServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +20,10 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
 /**
  * mailgate starts while its Keycloak is unreachable: not ready (no token could be checked), and
  * ready by itself once the realm's keys can be fetched.
@@ -43,13 +43,22 @@ class KeycloakReadinessTest {
 
     @Test
     void notReadyUntilTheRealmKeysCanBeFetched() throws IOException {
-        given().when().get("/q/health/ready").then().statusCode(503)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'keycloak-keys' }.status", equalTo("DOWN"));
 
         HttpServer keycloakComesBack = forwardTo(KeycloakServer.shared().baseUrl(), latePort());
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> given().when()
+                            .get("/q/health/ready")
+                            .then()
+                            .statusCode(200)
+                            .body("status", equalTo("UP"))
                             .body("checks.name", hasItem("keycloak-keys")));
         } finally {
             keycloakComesBack.stop(0);
@@ -75,10 +84,14 @@ class KeycloakReadinessTest {
         HttpServer server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         server.createContext("/", exchange -> {
             try {
-                HttpResponse<InputStream> upstream = client.send(HttpRequest.newBuilder(
-                        URI.create(target + exchange.getRequestURI())).build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> upstream = client.send(
+                        HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 byte[] body = upstream.body().readAllBytes();
-                upstream.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
+                upstream.headers()
+                        .firstValue("Content-Type")
+                        .ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
                 exchange.sendResponseHeaders(upstream.statusCode(), body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);

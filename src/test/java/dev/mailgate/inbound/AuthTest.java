@@ -1,16 +1,17 @@
 package dev.mailgate.inbound;
 
-import static dev.mailgate.inbound.SmtpDriver.b64;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+
+import static dev.mailgate.inbound.SmtpDriver.b64;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class AuthTest {
     private static final String TOKEN = SmtpDriver.GOOD_TOKEN;
 
     private static String oauthBearer(String user, String token) {
-        return b64("n,a=" + user + ",\u0001host=mx.mailgate.test\u0001port=587\u0001auth=Bearer " + token + "\u0001\u0001");
+        return b64("n,a=" + user + ",\u0001host=mx.mailgate.test\u0001port=587\u0001auth=Bearer " + token
+                + "\u0001\u0001");
     }
 
     private static String xoauth2(String user, String token) {
@@ -39,7 +40,8 @@ class AuthTest {
     @Test
     void oauthBearerAuthzidIsDecoded() {
         SmtpDriver d = SmtpDriver.submission().secured();
-        d.send("AUTH OAUTHBEARER " + b64("n,a=a=2Cb=3Dc@example.com,\u0001auth=Bearer " + TOKEN + "\u0001\u0001") + "\r\n");
+        d.send("AUTH OAUTHBEARER " + b64("n,a=a=2Cb=3Dc@example.com,\u0001auth=Bearer " + TOKEN + "\u0001\u0001")
+                + "\r\n");
         assertThat(d.credentials).containsExactly(new Credential.BearerToken(TOKEN, Optional.of("a,b=c@example.com")));
     }
 
@@ -54,7 +56,9 @@ class AuthTest {
     void oauthBearerFailureSendsJsonChallengeThen535() {
         SmtpDriver d = SmtpDriver.submission().secured();
         String reply = d.send("AUTH OAUTHBEARER " + oauthBearer("alice@example.com", "expired") + "\r\n");
-        assertThat(reply).isEqualTo("334 " + b64("{\"status\":\"invalid_token\",\"schemes\":\"bearer\",\"scope\":\"openid\"}") + "\r\n");
+        assertThat(reply)
+                .isEqualTo("334 " + b64("{\"status\":\"invalid_token\",\"schemes\":\"bearer\",\"scope\":\"openid\"}")
+                        + "\r\n");
         assertThat(d.send("AQ==\r\n")).isEqualTo("535 5.7.8 Authentication credentials invalid\r\n");
         assertThat(d.auditTypes()).contains("auth.failure");
         assertThat(d.send("MAIL FROM:<alice@example.com>\r\n")).isEqualTo("530 5.7.0 Authentication required\r\n");
@@ -87,8 +91,10 @@ class AuthTest {
     void xoauth2FailureSendsGoogleStyleChallengeThen535() {
         SmtpDriver d = SmtpDriver.submission().secured();
         assertThat(d.send("AUTH XOAUTH2\r\n")).isEqualTo("334 \r\n");
-        assertThat(d.send(xoauth2("alice@example.com", "bad") + "\r\n")).isEqualTo("334 "
-                + b64("{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}") + "\r\n");
+        assertThat(d.send(xoauth2("alice@example.com", "bad") + "\r\n"))
+                .isEqualTo("334 "
+                        + b64("{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}")
+                        + "\r\n");
         assertThat(d.send("\r\n")).isEqualTo("535 5.7.8 Authentication credentials invalid\r\n");
     }
 
@@ -134,14 +140,16 @@ class AuthTest {
         SmtpDriver d = SmtpDriver.submission().secured();
         assertThat(d.send("AUTH PLAIN " + b64("\0alice\0wrong") + "\r\n"))
                 .isEqualTo("535 5.7.8 Authentication credentials invalid\r\n");
-        assertThat(d.auditText()).contains("auth.failure").contains("user=alice").doesNotContain("wrong");
+        assertThat(d.auditText())
+                .contains("auth.failure")
+                .contains("user=alice")
+                .doesNotContain("wrong");
     }
 
     @Test
     void plainWithOtherAuthzidIsRefused() {
         SmtpDriver d = SmtpDriver.submission().secured();
-        assertThat(d.send("AUTH PLAIN " + b64("root\0alice\0s3cret") + "\r\n"))
-                .startsWith("535 5.7.8 ");
+        assertThat(d.send("AUTH PLAIN " + b64("root\0alice\0s3cret") + "\r\n")).startsWith("535 5.7.8 ");
         assertThat(d.credentials).isEmpty();
     }
 
@@ -251,7 +259,8 @@ class AuthTest {
         SmtpDriver d = SmtpDriver.submission().secured();
         d.send("AUTH OAUTHBEARER\r\n");
         d.send(oauthBearer("alice@example.com", longToken) + "\r\n");
-        assertThat(d.credentials).containsExactly(new Credential.BearerToken(longToken, Optional.of("alice@example.com")));
+        assertThat(d.credentials)
+                .containsExactly(new Credential.BearerToken(longToken, Optional.of("alice@example.com")));
     }
 
     @Test
@@ -273,9 +282,10 @@ class AuthTest {
         assertThat(d.session.awaiting()).isTrue();
         assertThat(d.send("RCPT TO:<bob@example.net>\r\n")).isEmpty();
         String after = d.handle(d.session.authCompleted(new AuthResult.Success(SmtpDriver.alice())));
-        assertThat(after).isEqualTo("235 2.7.0 Authentication successful\r\n"
-                + "250 2.1.0 Sender <alice@example.com> OK\r\n"
-                + "250 2.1.5 Recipient <bob@example.net> OK\r\n");
+        assertThat(after)
+                .isEqualTo("235 2.7.0 Authentication successful\r\n"
+                        + "250 2.1.0 Sender <alice@example.com> OK\r\n"
+                        + "250 2.1.5 Recipient <bob@example.net> OK\r\n");
     }
 
     @Test
@@ -285,6 +295,9 @@ class AuthTest {
         d.send("AUTH XOAUTH2 " + xoauth2("alice@example.com", "secret-token") + "\r\n\r\n");
         d.send("AUTH PLAIN " + b64("\0alice\0s3cret") + "\r\n");
         String all = d.actions.toString();
-        assertThat(all).doesNotContain("wrong-password").doesNotContain("secret-token").doesNotContain("s3cret");
+        assertThat(all)
+                .doesNotContain("wrong-password")
+                .doesNotContain("secret-token")
+                .doesNotContain("s3cret");
     }
 }

@@ -1,9 +1,9 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class BdatTest {
 
@@ -87,7 +87,8 @@ class BdatTest {
         SmtpDriver d = SmtpDriver.submission().inTransaction();
         d.send("BDAT 3\r\nabc");
         assertThat(d.send("DATA\r\n")).isEqualTo("503 5.5.1 DATA not allowed after BDAT\r\n");
-        assertThat(d.send("RCPT TO:<carol@example.net>\r\n")).isEqualTo("503 5.5.1 Recipients must come before BDAT\r\n");
+        assertThat(d.send("RCPT TO:<carol@example.net>\r\n"))
+                .isEqualTo("503 5.5.1 Recipients must come before BDAT\r\n");
         assertThat(d.submits).isEmpty();
     }
 
@@ -101,17 +102,21 @@ class BdatTest {
 
     @Test
     void sizeLimitAcrossChunks() {
-        SmtpDriver d = new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxMessageSize(10)).inTransaction();
+        SmtpDriver d =
+                new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxMessageSize(10)).inTransaction();
         assertThat(d.send("BDAT 8\r\n12345678")).isEqualTo("250 2.0.0 8 octets received\r\n");
-        assertThat(d.send("BDAT 8\r\n12345678")).isEqualTo("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
-        assertThat(d.send("BDAT 2 LAST\r\nab")).isEqualTo("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+        assertThat(d.send("BDAT 8\r\n12345678"))
+                .isEqualTo("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+        assertThat(d.send("BDAT 2 LAST\r\nab"))
+                .isEqualTo("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
         assertThat(d.submits).isEmpty();
         assertThat(d.send("NOOP\r\n")).isEqualTo("250 2.0.0 OK\r\n");
     }
 
     @Test
     void hugeChunkIsCountedNotBuffered() {
-        SmtpDriver d = new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxMessageSize(1000)).inTransaction();
+        SmtpDriver d =
+                new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxMessageSize(1000)).inTransaction();
         d.send("BDAT 3000000 LAST\r\n");
         byte[] block = new byte[100_000];
         java.util.Arrays.fill(block, (byte) 'a');

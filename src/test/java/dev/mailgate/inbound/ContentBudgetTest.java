@@ -1,10 +1,10 @@
 package dev.mailgate.inbound;
 
 import dev.mailgate.queue.ContentBudget;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.submission.SubmissionOutcome;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The heap set aside for message content, shared by sessions: what does not fit is 452 4.3.1, and every path gives it back. */
 class ContentBudgetTest {
@@ -52,7 +52,8 @@ class ContentBudgetTest {
         SmtpDriver second = session(budget);
         assertThat(mail(second, body(60_000))).endsWith("452 4.3.1 Insufficient system storage, try again later\r\n");
 
-        assertThat(first.handle(first.session.submissionCompleted(new SubmissionOutcome.Accepted(first.submits.get(0).id()))))
+        assertThat(first.handle(first.session.submissionCompleted(
+                        new SubmissionOutcome.Accepted(first.submits.get(0).id()))))
                 .startsWith("250 2.0.0");
         assertThat(budget.reserved()).isZero();
         assertThat(mail(second, body(60_000))).contains("\r\n250 2.0.0 OK queued as ");
@@ -73,7 +74,8 @@ class ContentBudgetTest {
         ContentBudget budget = new ContentBudget(16 * 1024);
         SmtpDriver d = session(budget);
         // too large for the budget and carrying a bare LF: retrying later could never succeed
-        assertThat(mail(d, body(40_000) + "smuggled\nline\r\n")).endsWith("550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n");
+        assertThat(mail(d, body(40_000) + "smuggled\nline\r\n"))
+                .endsWith("550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n");
         assertThat(budget.reserved()).isZero();
     }
 
@@ -95,7 +97,8 @@ class ContentBudgetTest {
         mail(d, body(30_000));
         d.handle(d.session.idleTimeout());
         assertThat(budget.reserved()).isPositive();
-        d.handle(d.session.submissionCompleted(new SubmissionOutcome.Accepted(d.submits.get(0).id())));
+        d.handle(d.session.submissionCompleted(
+                new SubmissionOutcome.Accepted(d.submits.get(0).id())));
         assertThat(budget.reserved()).isZero();
     }
 
@@ -117,7 +120,8 @@ class ContentBudgetTest {
         SmtpDriver d = session(budget);
         String chunk = body(30_000);
         d.send("MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.net>\r\n");
-        assertThat(d.send("BDAT " + chunk.length() + "\r\n" + chunk)).isEqualTo(SmtpSession.INSUFFICIENT_STORAGE + "\r\n");
+        assertThat(d.send("BDAT " + chunk.length() + "\r\n" + chunk))
+                .isEqualTo(SmtpSession.INSUFFICIENT_STORAGE + "\r\n");
         assertThat(d.send("BDAT 5 LAST\r\nend\r\n")).isEqualTo(SmtpSession.INSUFFICIENT_STORAGE + "\r\n");
         assertThat(d.submits).isEmpty();
         assertThat(budget.reserved()).isZero();

@@ -1,8 +1,8 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class EhloTest {
 
@@ -15,8 +15,8 @@ class EhloTest {
     void ehloBeforeTlsOffersStartTlsButNotAuth() {
         SmtpDriver d = SmtpDriver.submission();
         d.start();
-        assertThat(d.send("EHLO client.example\r\n")).isEqualTo(
-                "250-mx.mailgate.test Hello client.example\r\n"
+        assertThat(d.send("EHLO client.example\r\n"))
+                .isEqualTo("250-mx.mailgate.test Hello client.example\r\n"
                         + "250-PIPELINING\r\n"
                         + "250-SIZE 26214400\r\n"
                         + "250-8BITMIME\r\n"
@@ -34,7 +34,9 @@ class EhloTest {
         d.send("EHLO client.example\r\nSTARTTLS\r\n");
         d.tls();
         String reply = d.send("EHLO client.example\r\n");
-        assertThat(reply).contains("250-PIPELINING\r\n").doesNotContain("STARTTLS")
+        assertThat(reply)
+                .contains("250-PIPELINING\r\n")
+                .doesNotContain("STARTTLS")
                 .endsWith("250 AUTH OAUTHBEARER XOAUTH2 PLAIN LOGIN\r\n");
     }
 
@@ -42,14 +44,16 @@ class EhloTest {
     void implicitTlsSessionOffersAuthAtOnce() {
         SmtpDriver d = SmtpDriver.submissions();
         assertThat(d.start()).isEqualTo("220 mx.mailgate.test ESMTP mailgate\r\n");
-        assertThat(d.send("EHLO client.example\r\n")).doesNotContain("STARTTLS")
+        assertThat(d.send("EHLO client.example\r\n"))
+                .doesNotContain("STARTTLS")
                 .contains("250-SIZE 26214400\r\n")
                 .endsWith("250 AUTH OAUTHBEARER XOAUTH2 PLAIN LOGIN\r\n");
     }
 
     @Test
     void sizeFollowsTheSettings() {
-        SmtpDriver d = new SmtpDriver(SessionSettings.submissions(SmtpDriver.HOST).withMaxMessageSize(1000));
+        SmtpDriver d =
+                new SmtpDriver(SessionSettings.submissions(SmtpDriver.HOST).withMaxMessageSize(1000));
         d.start();
         assertThat(d.send("EHLO x\r\n")).contains("250-SIZE 1000\r\n");
     }

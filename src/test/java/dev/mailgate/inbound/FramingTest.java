@@ -1,13 +1,13 @@
 package dev.mailgate.inbound;
 
-import static dev.mailgate.inbound.SmtpDriver.b64;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import static dev.mailgate.inbound.SmtpDriver.b64;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class FramingTest {
 
@@ -106,7 +106,8 @@ class FramingTest {
         List<String> trace = new ArrayList<>();
         for (SessionAction a : d.actions) {
             if (a instanceof SessionAction.Submit s) {
-                trace.add("SUBMIT " + s.id() + " " + s.envelope() + "\n" + new String(s.message(), StandardCharsets.UTF_8));
+                trace.add("SUBMIT " + s.id() + " " + s.envelope() + "\n"
+                        + new String(s.message(), StandardCharsets.UTF_8));
             } else {
                 trace.add(a.toString());
             }

@@ -1,9 +1,9 @@
 package dev.mailgate.inbound;
 
+import org.junit.jupiter.api.Test;
+
 import static dev.mailgate.inbound.SmtpDriver.b64;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import org.junit.jupiter.api.Test;
 
 class MailTest {
 
@@ -38,7 +38,9 @@ class MailTest {
     @Test
     void allParametersAreAccepted() {
         SmtpDriver d = authenticated();
-        assertThat(d.send("MAIL FROM:<alice@example.com> SIZE=1000 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=abc+2Bdef AUTH=<>\r\n"))
+        assertThat(
+                        d.send(
+                                "MAIL FROM:<alice@example.com> SIZE=1000 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=abc+2Bdef AUTH=<>\r\n"))
                 .isEqualTo("250 2.1.0 Sender <alice@example.com> OK\r\n");
         d.send("RCPT TO:<bob@example.net>\r\nDATA\r\nHi\r\n.\r\n");
         assertThat(d.submits).hasSize(1);
@@ -110,9 +112,12 @@ class MailTest {
     @Test
     void badParameterValues() {
         SmtpDriver d = authenticated();
-        assertThat(d.send("MAIL FROM:<alice@example.com> SIZE=abc\r\n")).isEqualTo("501 5.5.4 Syntax: SIZE=<octets>\r\n");
-        assertThat(d.send("MAIL FROM:<alice@example.com> RET=ALL\r\n")).isEqualTo("501 5.5.4 Syntax: RET=FULL|HDRS\r\n");
-        assertThat(d.send("MAIL FROM:<alice@example.com> ENVID=a=b\r\n")).isEqualTo("501 5.5.4 Syntax: ENVID=<xtext>\r\n");
+        assertThat(d.send("MAIL FROM:<alice@example.com> SIZE=abc\r\n"))
+                .isEqualTo("501 5.5.4 Syntax: SIZE=<octets>\r\n");
+        assertThat(d.send("MAIL FROM:<alice@example.com> RET=ALL\r\n"))
+                .isEqualTo("501 5.5.4 Syntax: RET=FULL|HDRS\r\n");
+        assertThat(d.send("MAIL FROM:<alice@example.com> ENVID=a=b\r\n"))
+                .isEqualTo("501 5.5.4 Syntax: ENVID=<xtext>\r\n");
         assertThat(d.send("MAIL FROM:<alice@example.com> SMTPUTF8=yes\r\n"))
                 .isEqualTo("501 5.5.4 Syntax: SMTPUTF8 takes no value\r\n");
         assertThat(d.send("MAIL FROM:<alice@example.com> SIZE=1 SIZE=2\r\n"))
@@ -129,24 +134,32 @@ class MailTest {
     @Test
     void syntaxErrors() {
         SmtpDriver d = authenticated();
-        assertThat(d.send("MAIL alice@example.com\r\n")).isEqualTo("501 5.5.4 Syntax: MAIL FROM:<address> [parameters]\r\n");
+        assertThat(d.send("MAIL alice@example.com\r\n"))
+                .isEqualTo("501 5.5.4 Syntax: MAIL FROM:<address> [parameters]\r\n");
         assertThat(d.send("MAIL FROM:alice@example.com\r\n")).isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
         assertThat(d.send("MAIL FROM:<alice@example.com\r\n")).isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
         assertThat(d.send("MAIL FROM:<alice>\r\n")).isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
         assertThat(d.send("MAIL FROM:<alice@@example.com>\r\n")).isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
         assertThat(d.send("MAIL FROM:<al ice@example.com>\r\n")).isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
-        assertThat(d.send("MAIL FROM:<alice@example.com>junk\r\n")).isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
+        assertThat(d.send("MAIL FROM:<alice@example.com>junk\r\n"))
+                .isEqualTo("501 5.1.7 Bad sender address syntax\r\n");
         assertThat(d.submits).isEmpty();
     }
 
     @Test
     void nonAsciiAddressNeedsSmtpUtf8() {
         SmtpDriver d = SmtpDriver.submission().secured();
-        d.verifier = c -> new AuthResult.Success(new dev.mailgate.auth.Identity("jörg", java.util.Optional.of("jörg@example.com"),
-                java.util.List.of(), java.util.Set.of("mail-send"), "mail-send"));
+        d.verifier = c -> new AuthResult.Success(new dev.mailgate.auth.Identity(
+                "jörg",
+                java.util.Optional.of("jörg@example.com"),
+                java.util.List.of(),
+                java.util.Set.of("mail-send"),
+                "mail-send"));
         d.send("AUTH PLAIN " + b64("\0jörg\0pw") + "\r\n");
-        assertThat(d.send("MAIL FROM:<jörg@example.com>\r\n")).isEqualTo("553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n");
-        assertThat(d.send("MAIL FROM:<jörg@example.com> SMTPUTF8\r\n")).isEqualTo("250 2.1.0 Sender <jörg@example.com> OK\r\n");
+        assertThat(d.send("MAIL FROM:<jörg@example.com>\r\n"))
+                .isEqualTo("553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n");
+        assertThat(d.send("MAIL FROM:<jörg@example.com> SMTPUTF8\r\n"))
+                .isEqualTo("250 2.1.0 Sender <jörg@example.com> OK\r\n");
     }
 
     @Test
@@ -154,12 +167,15 @@ class MailTest {
         SmtpDriver d = authenticated();
         d.send("HELO client.example\r\n");
         assertThat(d.send("MAIL FROM:<alice@example.com> SIZE=10\r\n")).isEqualTo("555 5.5.4 Parameters need EHLO\r\n");
-        assertThat(d.send("MAIL FROM:<alice@example.com>\r\n")).isEqualTo("250 2.1.0 Sender <alice@example.com> OK\r\n");
+        assertThat(d.send("MAIL FROM:<alice@example.com>\r\n"))
+                .isEqualTo("250 2.1.0 Sender <alice@example.com> OK\r\n");
     }
 
     @Test
     void tooManyMessagesInOneSession() {
-        SmtpDriver d = new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxMessagesPerSession(2)).authenticated();
+        SmtpDriver d = new SmtpDriver(
+                        SessionSettings.submission(SmtpDriver.HOST).withMaxMessagesPerSession(2))
+                .authenticated();
         for (int i = 0; i < 2; i++) {
             d.send("MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\nx\r\n.\r\n");
         }

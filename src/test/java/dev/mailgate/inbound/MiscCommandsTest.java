@@ -1,8 +1,8 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MiscCommandsTest {
 
@@ -18,7 +18,8 @@ class MiscCommandsTest {
         SmtpDriver d = SmtpDriver.submission().inTransaction();
         assertThat(d.send("RSET\r\n")).isEqualTo("250 2.0.0 Flushed\r\n");
         assertThat(d.send("DATA\r\n")).isEqualTo("503 5.5.1 Need MAIL command first\r\n");
-        assertThat(d.send("MAIL FROM:<alice@example.com>\r\n")).isEqualTo("250 2.1.0 Sender <alice@example.com> OK\r\n");
+        assertThat(d.send("MAIL FROM:<alice@example.com>\r\n"))
+                .isEqualTo("250 2.1.0 Sender <alice@example.com> OK\r\n");
     }
 
     @Test
@@ -55,12 +56,14 @@ class MiscCommandsTest {
 
     @Test
     void tooManyErrorsCloses() {
-        SmtpDriver d = new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxInvalidCommands(3));
+        SmtpDriver d =
+                new SmtpDriver(SessionSettings.submission(SmtpDriver.HOST).withMaxInvalidCommands(3));
         d.start();
-        assertThat(d.send("FOO\r\nBAR\r\nBAZ\r\nNOOP\r\n")).isEqualTo("500 5.5.1 Command unrecognized\r\n"
-                + "500 5.5.1 Command unrecognized\r\n"
-                + "500 5.5.1 Command unrecognized\r\n"
-                + "421 4.7.0 Too many errors, closing connection\r\n");
+        assertThat(d.send("FOO\r\nBAR\r\nBAZ\r\nNOOP\r\n"))
+                .isEqualTo("500 5.5.1 Command unrecognized\r\n"
+                        + "500 5.5.1 Command unrecognized\r\n"
+                        + "500 5.5.1 Command unrecognized\r\n"
+                        + "421 4.7.0 Too many errors, closing connection\r\n");
         assertThat(d.closedAction()).isTrue();
     }
 
@@ -93,14 +96,16 @@ class MiscCommandsTest {
         d.autoComplete = false;
         d.send("DATA\r\nx\r\n.\r\n");
         d.handle(d.session.idleTimeout());
-        assertThat(d.handle(d.session.submissionCompleted(
-                new dev.mailgate.submission.SubmissionOutcome.Accepted(d.submits.get(0).id())))).isEmpty();
+        assertThat(d.handle(d.session.submissionCompleted(new dev.mailgate.submission.SubmissionOutcome.Accepted(
+                        d.submits.get(0).id()))))
+                .isEmpty();
     }
 
     @Test
     void unexpectedCompletionIsAProgrammingError() {
         SmtpDriver d = greeted();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.session.authCompleted(new AuthResult.TemporaryFailure("x")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> d.session.authCompleted(new AuthResult.TemporaryFailure("x")))
                 .isInstanceOf(IllegalStateException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.session.tlsStarted(SmtpDriver.TLS))
                 .isInstanceOf(IllegalStateException.class);

@@ -1,11 +1,11 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 public class ProxyHeaderTest {
 
@@ -54,8 +54,10 @@ public class ProxyHeaderTest {
 
     @Test
     void v1Unknown() {
-        assertThat(parse(v1("PROXY UNKNOWN"))).isInstanceOf(ProxyHeader.Parsed.class)
-                .extracting("sourceAddress").isNull();
+        assertThat(parse(v1("PROXY UNKNOWN")))
+                .isInstanceOf(ProxyHeader.Parsed.class)
+                .extracting("sourceAddress")
+                .isNull();
     }
 
     @Test
@@ -78,7 +80,8 @@ public class ProxyHeaderTest {
 
     @Test
     void noHeaderAtAll() {
-        assertThat(parse("EHLO client\r\n".getBytes(StandardCharsets.US_ASCII))).isInstanceOf(ProxyHeader.Invalid.class);
+        assertThat(parse("EHLO client\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(ProxyHeader.Invalid.class);
         assertThat(parse(new byte[] {0x16, 0x03, 0x01})).isInstanceOf(ProxyHeader.Invalid.class); // a TLS ClientHello
     }
 

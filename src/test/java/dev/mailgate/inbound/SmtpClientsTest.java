@@ -1,7 +1,5 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.KeycloakServer;
 import dev.mailgate.testsupport.SmtpTestClient;
@@ -25,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Real SMTP clients submit over real TLS with real Keycloak tokens, and the bytes they sent are
  * what PostgreSQL holds (behind mailgate's trace header), with every recipient queued.
@@ -42,14 +42,16 @@ class SmtpClientsTest {
         String token = keycloak.clientCredentialsToken("sender-app");
         String message = "From: App <app@example.com>\r\nTo: bob@example.net\r\nSubject: raw " + UUID.randomUUID()
                 + "\r\nMessage-ID: <raw-1@example.com>\r\n\r\nline one\r\n.leading dot survives unstuffing\r\n.\r\n..\r\nlast\r\n";
-        try (SmtpTestClient smtp = SmtpTestClient.plain(port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
+        try (SmtpTestClient smtp = SmtpTestClient.plain(
+                port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
             smtp.secured();
             assertThat(smtp.authXoauth2("app@example.com", token)).startsWith("235 2.7.0");
             String reply = smtp.sendMail("app@example.com", message, "bob@example.net", "carol@apps.example.com");
             assertThat(reply).startsWith("250 2.0.0");
             UUID id = StoredMail.idFromReply(reply);
             byte[] raw = StoredMail.raw(id);
-            assertThat(new String(StoredMail.withoutTraceHeader(raw), StandardCharsets.UTF_8)).isEqualTo(message);
+            assertThat(new String(StoredMail.withoutTraceHeader(raw), StandardCharsets.UTF_8))
+                    .isEqualTo(message);
             assertThat(StoredMail.traceHeader(raw))
                     .contains("by mx.mailgate.test")
                     .contains("TLSv1.3")
@@ -57,7 +59,9 @@ class SmtpClientsTest {
                     .contains("ESMTPSA id " + id);
             assertThat(StoredMail.recipientAddresses(id)).containsExactly("bob@example.net", "carol@apps.example.com");
             assertThat(StoredMail.recipientStates(id)).containsOnly("queued");
-            assertThat(StoredMail.message(id)).containsEntry("door", "587").containsEntry("envelope_sender", "app@example.com");
+            assertThat(StoredMail.message(id))
+                    .containsEntry("door", "587")
+                    .containsEntry("envelope_sender", "app@example.com");
         }
     }
 
@@ -65,32 +69,51 @@ class SmtpClientsTest {
     void everyStepOfTheSessionIsAuditedAndCounted() {
         String token = keycloak.clientCredentialsToken("sender-app");
         UUID id;
-        try (SmtpTestClient smtp = SmtpTestClient.implicitTls(port(Door.SUBMISSIONS), Surroundings.certificates().clientContext())) {
+        try (SmtpTestClient smtp = SmtpTestClient.implicitTls(
+                port(Door.SUBMISSIONS), Surroundings.certificates().clientContext())) {
             smtp.reply();
             smtp.command("EHLO audit.test");
             SmtpTestClient.expect(smtp.authXoauth2("app@example.com", token), "235");
-            id = StoredMail.idFromReply(smtp.sendMail("app@example.com",
-                    "From: app@example.com\r\nSubject: audited\r\n\r\nhi\r\n", "bob@example.net"));
+            id = StoredMail.idFromReply(smtp.sendMail(
+                    "app@example.com", "From: app@example.com\r\nSubject: audited\r\n\r\nhi\r\n", "bob@example.net"));
             smtp.command("QUIT");
         }
         List<java.util.Map<String, Object>> accepted = dev.mailgate.testsupport.Db.rows(
                 "SELECT * FROM audit_event WHERE message_id = ? AND type = 'message.accepted'", id);
         assertThat(accepted).hasSize(1);
-        assertThat(accepted.get(0)).containsEntry("principal", "service-account-sender-app").containsEntry("door", "465")
+        assertThat(accepted.get(0))
+                .containsEntry("principal", "service-account-sender-app")
+                .containsEntry("door", "465")
                 .containsEntry("client_address", "127.0.0.1");
-        assertThat((String) accepted.get(0).get("detail")).contains("sender=<app@example.com>").contains("recipients=1");
+        assertThat((String) accepted.get(0).get("detail"))
+                .contains("sender=<app@example.com>")
+                .contains("recipients=1");
         // connection, TLS and authentication lines are written in batches: give the batch a moment
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                dev.mailgate.testsupport.Db.rows("SELECT DISTINCT type FROM audit_event WHERE door = '465' AND occurred_at > now() - interval '1 minute'")
-                        .stream().map(r -> (String) r.get("type")).toList())
-                .contains("smtp.connect", "tls.started", "auth.success", "smtp.closed"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(dev.mailgate.testsupport.Db.rows(
+                                        "SELECT DISTINCT type FROM audit_event WHERE door = '465' AND occurred_at > now() - interval '1 minute'")
+                                .stream()
+                                .map(r -> (String) r.get("type"))
+                                .toList())
+                        .contains("smtp.connect", "tls.started", "auth.success", "smtp.closed"));
         // earlier tests may already have written those types on 465: wait for this test's own line too
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                dev.mailgate.testsupport.Db.count("SELECT count(*) FROM audit_event WHERE type = 'auth.success' AND door = '465'"
-                + " AND principal = 'service-account-sender-app' AND detail LIKE '%XOAUTH2%'")).isPositive());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(dev.mailgate.testsupport.Db.count(
+                                "SELECT count(*) FROM audit_event WHERE type = 'auth.success' AND door = '465'"
+                                        + " AND principal = 'service-account-sender-app' AND detail LIKE '%XOAUTH2%'"))
+                        .isPositive());
 
-        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("mailgate_smtp_sessions_total{door=\"465\"")
+        String metrics = io.restassured.RestAssured.given()
+                .when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .contains("mailgate_smtp_sessions_total{door=\"465\"")
                 .contains("mailgate_messages_accepted_total{door=\"465\"")
                 .containsPattern("mailgate_smtp_auth_total\\{[^}]*mechanism=\"XOAUTH2\"[^}]*result=\"success\"")
                 .contains("mailgate_smtp_data_commit_seconds_count{door=\"465\"")
@@ -105,7 +128,9 @@ class SmtpClientsTest {
         props.put("mail.smtp.port", String.valueOf(port(Door.SUBMISSION)));
         props.put("mail.smtp.starttls.enable", "true");
         props.put("mail.smtp.starttls.required", "true");
-        props.put("mail.smtp.ssl.socketFactory", Surroundings.certificates().clientContext().getSocketFactory());
+        props.put(
+                "mail.smtp.ssl.socketFactory",
+                Surroundings.certificates().clientContext().getSocketFactory());
         props.put("mail.smtp.ssl.checkserveridentity", "true");
         props.put("mail.smtp.auth", "true");
         props.put("mail.smtp.auth.mechanisms", "XOAUTH2");
@@ -137,7 +162,9 @@ class SmtpClientsTest {
     /** TLS 1.2 and 1.3 only, whichever engine serves TLS: an OpenSSL client that offers only 1.1 gets no session. */
     @Test
     void onlyTls12And13AreSpokenOn465() throws Exception {
-        assertThat(opensslHandshake("-tls1_1")).contains("alert protocol version").contains("Cipher is (NONE)")
+        assertThat(opensslHandshake("-tls1_1"))
+                .contains("alert protocol version")
+                .contains("Cipher is (NONE)")
                 .doesNotContain("220 ");
         assertThat(opensslHandshake("-tls1_2")).contains("TLSv1.2").contains("220 ");
         assertThat(opensslHandshake("-tls1_3")).contains("TLSv1.3").contains("220 ");
@@ -145,8 +172,17 @@ class SmtpClientsTest {
 
     private String opensslHandshake(String protocol) throws Exception {
         // SECLEVEL=0: let the client offer TLS 1.1 at all, so that only the server can refuse it
-        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port(Door.SUBMISSIONS),
-                protocol, "-cipher", "DEFAULT:@SECLEVEL=0", "-ign_eof").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + port(Door.SUBMISSIONS),
+                        protocol,
+                        "-cipher",
+                        "DEFAULT:@SECLEVEL=0",
+                        "-ign_eof")
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         p.getOutputStream().close();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -170,11 +206,26 @@ class SmtpClientsTest {
                 + "\r\nMessage-ID: <" + marker + "@example.com>\r\n\r\nSent by curl.\r\n.\r\nStill the body.\r\n";
         Path file = Files.createTempFile("curl-mail", ".eml");
         Files.writeString(file, message, StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--url", url,
-                "--cacert", Surroundings.certificates().certPath().toString(),
-                "--user", "app@example.com:", "--oauth2-bearer", token,
-                "--mail-from", "app@example.com", "--mail-rcpt", "erin@example.net",
-                "--upload-file", file.toString(), "--max-time", "30"));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "--silent",
+                "--show-error",
+                "--url",
+                url,
+                "--cacert",
+                Surroundings.certificates().certPath().toString(),
+                "--user",
+                "app@example.com:",
+                "--oauth2-bearer",
+                token,
+                "--mail-from",
+                "app@example.com",
+                "--mail-rcpt",
+                "erin@example.net",
+                "--upload-file",
+                file.toString(),
+                "--max-time",
+                "30"));
         command.addAll(extra);
         Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -186,7 +237,8 @@ class SmtpClientsTest {
         assertThat(rows).hasSize(1);
         UUID id = (UUID) rows.get(0).get("id");
         byte[] raw = StoredMail.raw(id);
-        assertThat(new String(StoredMail.withoutTraceHeader(raw), StandardCharsets.UTF_8)).isEqualTo(message);
+        assertThat(new String(StoredMail.withoutTraceHeader(raw), StandardCharsets.UTF_8))
+                .isEqualTo(message);
         assertThat(StoredMail.message(id)).containsEntry("door", door);
         assertThat(StoredMail.recipientStates(id)).containsExactly("queued");
     }

@@ -1,7 +1,7 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.auth.Identity;
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.Door;
 import dev.mailgate.submission.Refusal;
 import dev.mailgate.submission.SubmissionOutcome;
@@ -30,11 +30,16 @@ final class SmtpDriver {
     static final String GOOD_TOKEN = jwt("alice");
     /** A content budget no test message comes near. */
     static final ContentBudget PLENTY = new ContentBudget(1L << 40);
+
     static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-05T10:00:00Z"), ZoneOffset.UTC);
 
     static Identity alice() {
-        return new Identity("alice", Optional.of("alice@example.com"), List.of("@example.org", "team@example.net"),
-                Set.of("mail-send"), "mail-send");
+        return new Identity(
+                "alice",
+                Optional.of("alice@example.com"),
+                List.of("@example.org", "team@example.net"),
+                Set.of("mail-send"),
+                "mail-send");
     }
 
     static Identity noRole() {
@@ -68,10 +73,15 @@ final class SmtpDriver {
 
     /** Sessions made with the same budget share it, as the sessions of one instance do. */
     SmtpDriver(SessionSettings settings, ContentBudget budget) {
-        this.session = new SmtpSession(settings, new SessionContext(CLIENT,
-                settings.implicitTls() ? Door.SUBMISSIONS : Door.SUBMISSION, CLOCK,
-                () -> new UUID(0, ids.getAndIncrement()), settings.implicitTls() ? Optional.of(TLS) : Optional.empty(),
-                budget));
+        this.session = new SmtpSession(
+                settings,
+                new SessionContext(
+                        CLIENT,
+                        settings.implicitTls() ? Door.SUBMISSIONS : Door.SUBMISSION,
+                        CLOCK,
+                        () -> new UUID(0, ids.getAndIncrement()),
+                        settings.implicitTls() ? Optional.of(TLS) : Optional.empty(),
+                        budget));
     }
 
     SmtpDriver(SessionSettings settings, SessionContext context) {
@@ -195,12 +205,15 @@ final class SmtpDriver {
     }
 
     List<String> auditTypes() {
-        return actions.stream().filter(a -> a instanceof SessionAction.Audit)
-                .map(a -> ((SessionAction.Audit) a).type()).collect(Collectors.toList());
+        return actions.stream()
+                .filter(a -> a instanceof SessionAction.Audit)
+                .map(a -> ((SessionAction.Audit) a).type())
+                .collect(Collectors.toList());
     }
 
     String auditText() {
-        return actions.stream().filter(a -> a instanceof SessionAction.Audit)
+        return actions.stream()
+                .filter(a -> a instanceof SessionAction.Audit)
                 .map(a -> ((SessionAction.Audit) a).type() + " " + ((SessionAction.Audit) a).detail())
                 .collect(Collectors.joining("\n"));
     }

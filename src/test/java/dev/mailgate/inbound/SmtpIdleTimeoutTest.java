@@ -1,7 +1,5 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.SmtpTestClient;
 import dev.mailgate.testsupport.Surroundings;
@@ -11,6 +9,8 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A client that goes silent is told so and disconnected, instead of holding a connection forever. */
 @QuarkusTest
@@ -29,7 +29,8 @@ class SmtpIdleTimeoutTest {
 
     @Test
     void silentClientGets421AndIsDisconnected() {
-        try (SmtpTestClient smtp = SmtpTestClient.plain(listeners.boundPorts().get(Door.SUBMISSION),
+        try (SmtpTestClient smtp = SmtpTestClient.plain(
+                listeners.boundPorts().get(Door.SUBMISSION),
                 Surroundings.certificates().clientContext())) {
             assertThat(smtp.reply()).startsWith("220");
             assertThat(smtp.command("EHLO quiet.test")).startsWith("250");

@@ -1,9 +1,6 @@
 package dev.mailgate.inbound;
 
 import dev.mailgate.queue.ContentBudget;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.Db;
 import dev.mailgate.testsupport.KeycloakServer;
@@ -23,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * Every refusal of the submission rules, through real sockets, real TLS and real Keycloak tokens:
  * the exact reply, and nothing stored.
@@ -35,8 +35,13 @@ class SmtpRefusalsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // room for one message of the largest size at a time
-            return Map.of("mailgate.limits.max-message-size", "65536", "mailgate.limits.recipients-per-message", "3",
-                    "mailgate.smtp.content-buffer", "96K");
+            return Map.of(
+                    "mailgate.limits.max-message-size",
+                    "65536",
+                    "mailgate.limits.recipients-per-message",
+                    "3",
+                    "mailgate.smtp.content-buffer",
+                    "96K");
         }
     }
 
@@ -76,14 +81,16 @@ class SmtpRefusalsTest {
         String forged = payload.replaceFirst("\\{", "{\"realm_access\":{\"roles\":[\"mail-send\"]},")
                 .replace("service-account-no-role-app", "service-account-sender-app");
         assertThat(forged).isNotEqualTo(payload);
-        assertTokenRefused(parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[2]);
+        assertTokenRefused(parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2]);
     }
 
     @Test
     void unsignedAlgNoneTokenIsRefused() {
         String[] parts = keycloak.clientCredentialsToken("sender-app").split("\\.");
-        String header = Base64.getUrlEncoder().withoutPadding()
+        String header = Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         assertTokenRefused(header + "." + parts[1] + ".");
     }
@@ -117,7 +124,8 @@ class SmtpRefusalsTest {
     @Test
     void identityWithoutSendRoleCannotStartATransaction() {
         try (SmtpTestClient smtp = secured()) {
-            assertThat(smtp.authXoauth2("x", keycloak.clientCredentialsToken("no-role-app"))).startsWith("235");
+            assertThat(smtp.authXoauth2("x", keycloak.clientCredentialsToken("no-role-app")))
+                    .startsWith("235");
             assertThat(smtp.command("MAIL FROM:<app@example.com>")).startsWith("550 5.7.1");
         }
     }
@@ -135,11 +143,15 @@ class SmtpRefusalsTest {
     void fromHeaderNotOwnedIs550AndNothingStored() {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient smtp = authenticated()) {
-            String reply = smtp.sendMail("app@example.com",
-                    "From: The CEO <ceo@example.com>\r\nSubject: " + marker + "\r\n\r\nwire money\r\n", "bob@example.net");
+            String reply = smtp.sendMail(
+                    "app@example.com",
+                    "From: The CEO <ceo@example.com>\r\nSubject: " + marker + "\r\n\r\nwire money\r\n",
+                    "bob@example.net");
             assertThat(reply).startsWith("550 5.7.1");
-            String sender = smtp.sendMail("app@example.com", "From: app@example.com\r\nSender: ceo@example.com\r\nSubject: "
-                    + marker + "\r\n\r\nwire money\r\n", "bob@example.net");
+            String sender = smtp.sendMail(
+                    "app@example.com",
+                    "From: app@example.com\r\nSender: ceo@example.com\r\nSubject: " + marker + "\r\n\r\nwire money\r\n",
+                    "bob@example.net");
             assertThat(sender).startsWith("550 5.7.1");
         }
         assertThat(StoredMail.countContaining(marker)).isZero();
@@ -149,10 +161,12 @@ class SmtpRefusalsTest {
 
     @Test
     void authBeforeStartTlsIs530() {
-        try (SmtpTestClient smtp = SmtpTestClient.plain(port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
+        try (SmtpTestClient smtp = SmtpTestClient.plain(
+                port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
             smtp.reply();
             assertThat(smtp.command("EHLO client.test")).contains("STARTTLS").doesNotContain("AUTH");
-            assertThat(smtp.authXoauth2("x", keycloak.clientCredentialsToken("sender-app"))).startsWith("530 5.7.0");
+            assertThat(smtp.authXoauth2("x", keycloak.clientCredentialsToken("sender-app")))
+                    .startsWith("530 5.7.0");
             assertThat(smtp.command("MAIL FROM:<app@example.com>")).startsWith("530 5.7.0");
         }
     }
@@ -166,7 +180,8 @@ class SmtpRefusalsTest {
 
     @Test
     void commandsPipelinedAfterStartTlsAreDiscarded() {
-        try (SmtpTestClient smtp = SmtpTestClient.plain(port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
+        try (SmtpTestClient smtp = SmtpTestClient.plain(
+                port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
             smtp.reply();
             smtp.command("EHLO client.test");
             // CVE-2011-0411: a man in the middle appends commands to the plaintext STARTTLS
@@ -212,8 +227,10 @@ class SmtpRefusalsTest {
     void overlongTextLineRefusesTheMessage() {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient smtp = authenticated()) {
-            String reply = smtp.sendMail("app@example.com", "From: app@example.com\r\nSubject: " + marker + "\r\n\r\n"
-                    + "y".repeat(1200) + "\r\n", "bob@example.net");
+            String reply = smtp.sendMail(
+                    "app@example.com",
+                    "From: app@example.com\r\nSubject: " + marker + "\r\n\r\n" + "y".repeat(1200) + "\r\n",
+                    "bob@example.net");
             assertThat(reply).startsWith("554 5.6.0");
         }
         assertThat(StoredMail.countContaining(marker)).isZero();
@@ -227,7 +244,9 @@ class SmtpRefusalsTest {
             smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app"));
             assertThat(smtp.command("MAIL FROM:<app@example.com> SIZE=70000")).startsWith("552 5.3.4");
             String body = ("z".repeat(98) + "\r\n").repeat(800);
-            String reply = smtp.sendMail("app@example.com", "From: app@example.com\r\nSubject: " + marker + "\r\n\r\n" + body,
+            String reply = smtp.sendMail(
+                    "app@example.com",
+                    "From: app@example.com\r\nSubject: " + marker + "\r\n\r\n" + body,
                     "bob@example.net");
             assertThat(reply).startsWith("552 5.3.4");
             assertThat(smtp.command("NOOP")).startsWith("250");
@@ -253,7 +272,8 @@ class SmtpRefusalsTest {
         try (SmtpTestClient smtp = secured()) {
             String challenge = smtp.authXoauth2("app@example.com", token);
             assertThat(challenge).startsWith("334 ");
-            String json = new String(Base64.getDecoder().decode(challenge.substring(4).trim()), StandardCharsets.UTF_8);
+            String json =
+                    new String(Base64.getDecoder().decode(challenge.substring(4).trim()), StandardCharsets.UTF_8);
             assertThat(json).contains("\"status\"");
             assertThat(smtp.command("")).startsWith("535 5.7.8");
             assertThat(smtp.command("MAIL FROM:<app@example.com>")).startsWith("530 5.7.0");
@@ -266,7 +286,9 @@ class SmtpRefusalsTest {
     }
 
     private SmtpTestClient secured() {
-        return SmtpTestClient.plain(port(Door.SUBMISSION), Surroundings.certificates().clientContext()).secured();
+        return SmtpTestClient.plain(
+                        port(Door.SUBMISSION), Surroundings.certificates().clientContext())
+                .secured();
     }
 
     // --- heap for messages being received ------------------------------------------------------
@@ -278,7 +300,8 @@ class SmtpRefusalsTest {
         while (big.length() < 60_000) {
             big.append("x".repeat(70)).append("\r\n");
         }
-        try (SmtpTestClient first = authenticated(); SmtpTestClient second = authenticated()) {
+        try (SmtpTestClient first = authenticated();
+                SmtpTestClient second = authenticated()) {
             SmtpTestClient.expect(first.command("MAIL FROM:<app@example.com>"), "250");
             SmtpTestClient.expect(first.command("RCPT TO:<bob@example.net>"), "250");
             SmtpTestClient.expect(first.command("DATA"), "354");
@@ -293,16 +316,20 @@ class SmtpRefusalsTest {
 
             first.send(".\r\n");
             assertThat(first.reply()).startsWith("250 2.0.0");
-            assertThat(second.sendMail("app@example.com", big.toString(), "bob@example.net")).startsWith("250 2.0.0");
+            assertThat(second.sendMail("app@example.com", big.toString(), "bob@example.net"))
+                    .startsWith("250 2.0.0");
         }
         assertThat(StoredMail.countContaining(marker)).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                Db.count("SELECT count(*) FROM audit_event WHERE type = 'smtp.refused' AND detail LIKE '%452 4.3.1%'") > 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM audit_event WHERE type = 'smtp.refused' AND detail LIKE '%452 4.3.1%'")
+                        > 0);
     }
 
     private SmtpTestClient authenticated() {
         SmtpTestClient smtp = secured();
-        SmtpTestClient.expect(smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")), "235");
+        SmtpTestClient.expect(
+                smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")), "235");
         return smtp;
     }
 

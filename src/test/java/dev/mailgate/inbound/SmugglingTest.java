@@ -1,11 +1,11 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SMTP smuggling (CVE-2023-51764 class): a second message hidden behind a non-standard end of data.
@@ -41,7 +41,9 @@ class SmugglingTest {
             d.send("DATA\r\n");
             String reply = d.send("Subject: hi\r\n\r\nfirst" + fakeEnd + HIDDEN);
             if (!name.equals("CRLF.NULCRLF")) {
-                assertThat(reply).as("nothing may be answered before the real end").isEmpty();
+                assertThat(reply)
+                        .as("nothing may be answered before the real end")
+                        .isEmpty();
             }
             String end = d.send("\r\n.\r\n");
             if (name.equals("CRLF.NULCRLF")) {
@@ -67,9 +69,12 @@ class SmugglingTest {
         byte[] bytes = stream.getBytes();
         for (int split = 1; split < bytes.length; split++) {
             SmtpDriver d = SmtpDriver.submission().inTransaction();
-            String reply = d.handle(d.session.receive(bytes, 0, split)) + d.handle(d.session.receive(bytes, split, bytes.length - split));
-            assertThat(reply).as("split at " + split).isEqualTo("354 End data with <CR><LF>.<CR><LF>\r\n"
-                    + "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n");
+            String reply = d.handle(d.session.receive(bytes, 0, split))
+                    + d.handle(d.session.receive(bytes, split, bytes.length - split));
+            assertThat(reply)
+                    .as("split at " + split)
+                    .isEqualTo("354 End data with <CR><LF>.<CR><LF>\r\n"
+                            + "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n");
             assertThat(d.submits).isEmpty();
         }
     }
@@ -94,8 +99,9 @@ class SmugglingTest {
         // "\r\r\n.\r\n" contains a genuine CRLF.CRLF: the message ends there (like every RFC server would)
         // and is refused for its bare CR; what follows is the client's own next command, not hidden data
         SmtpDriver d = SmtpDriver.submission().inTransaction();
-        assertThat(d.send("DATA\r\nfirst\r\r\n.\r\nNOOP\r\n")).isEqualTo("354 End data with <CR><LF>.<CR><LF>\r\n"
-                + "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n250 2.0.0 OK\r\n");
+        assertThat(d.send("DATA\r\nfirst\r\r\n.\r\nNOOP\r\n"))
+                .isEqualTo("354 End data with <CR><LF>.<CR><LF>\r\n"
+                        + "550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n250 2.0.0 OK\r\n");
         assertThat(d.submits).isEmpty();
     }
 
@@ -111,7 +117,8 @@ class SmugglingTest {
     void theRealEndAfterABareNewlineStillEndsTheMessage() {
         SmtpDriver d = SmtpDriver.submission().inTransaction();
         d.send("DATA\r\nx\ny\r\n.\r\nNOOP\r\n");
-        assertThat(d.actions).filteredOn(a -> a instanceof SessionAction.Reply)
+        assertThat(d.actions)
+                .filteredOn(a -> a instanceof SessionAction.Reply)
                 .extracting(a -> ((SessionAction.Reply) a).text())
                 .endsWith("550 5.6.0 Message contains bare CR or LF; lines must end with CRLF\r\n", "250 2.0.0 OK\r\n");
     }

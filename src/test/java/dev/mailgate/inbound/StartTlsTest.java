@@ -1,9 +1,9 @@
 package dev.mailgate.inbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class StartTlsTest {
 
@@ -13,11 +13,14 @@ class StartTlsTest {
         d.start();
         d.send("EHLO client.example\r\n");
         List<SessionAction> actions = d.session.receive("STARTTLS\r\n".getBytes(), 0, 10);
-        assertThat(actions).filteredOn(a -> !(a instanceof SessionAction.Audit)).containsExactly(
-                new SessionAction.Reply("220 2.0.0 Ready to start TLS\r\n"), new SessionAction.StartTls());
+        assertThat(actions)
+                .filteredOn(a -> !(a instanceof SessionAction.Audit))
+                .containsExactly(
+                        new SessionAction.Reply("220 2.0.0 Ready to start TLS\r\n"), new SessionAction.StartTls());
         assertThat(d.session.awaiting()).isTrue();
-        assertThat(d.session.tlsStarted(SmtpDriver.TLS)).containsExactly(
-                new SessionAction.Audit("tls.started", "client=203.0.113.5 TLSv1.3 TLS_AES_256_GCM_SHA384"));
+        assertThat(d.session.tlsStarted(SmtpDriver.TLS))
+                .containsExactly(
+                        new SessionAction.Audit("tls.started", "client=203.0.113.5 TLSv1.3 TLS_AES_256_GCM_SHA384"));
     }
 
     @Test
@@ -89,8 +92,9 @@ class StartTlsTest {
         assertThat(d.send("RCPT TO:<bob@example.net>\r\n"))
                 .isEqualTo("530 5.7.0 Must issue a STARTTLS command first\r\n");
         assertThat(d.send("DATA\r\n")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first\r\n");
-        assertThat(d.send("NOOP\r\nRSET\r\nVRFY bob\r\n")).isEqualTo(
-                "250 2.0.0 OK\r\n250 2.0.0 Flushed\r\n252 2.5.0 Cannot VRFY user, but will accept message\r\n");
+        assertThat(d.send("NOOP\r\nRSET\r\nVRFY bob\r\n"))
+                .isEqualTo(
+                        "250 2.0.0 OK\r\n250 2.0.0 Flushed\r\n252 2.5.0 Cannot VRFY user, but will accept message\r\n");
         assertThat(d.credentials).isEmpty();
         assertThat(d.submits).isEmpty();
     }

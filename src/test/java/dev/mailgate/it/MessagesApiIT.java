@@ -8,5 +8,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
  * native workflow): Jakarta Mail composition, Jackson records and problem+json without reflection surprises.
  */
 @QuarkusIntegrationTest
-class MessagesApiIT extends MessagesApiTest {
-}
+class MessagesApiIT extends MessagesApiTest {}

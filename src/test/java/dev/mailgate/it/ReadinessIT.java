@@ -1,11 +1,11 @@
 package dev.mailgate.it;
 
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import org.junit.jupiter.api.Test;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-import org.junit.jupiter.api.Test;
 
 /** The packaged artifact (jar here, native executable in the workflow) comes up ready against real surroundings. */
 @QuarkusIntegrationTest
@@ -13,8 +13,10 @@ class ReadinessIT {
 
     @Test
     void readyWithDatabaseKeycloakAndBothSmtpDoors() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'smtp-listeners' }.status", equalTo("UP"))
                 .body("checks.status", hasItems("UP"));

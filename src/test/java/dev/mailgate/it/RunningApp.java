@@ -1,10 +1,10 @@
 package dev.mailgate.it;
 
-import static io.restassured.RestAssured.given;
-
 import io.restassured.path.json.JsonPath;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
 
 /**
  * What an integration test learns about the launched artifact from outside, as an operator would.
@@ -18,18 +18,23 @@ final class RunningApp {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (\\d+)");
 
-    private RunningApp() {
-    }
+    private RunningApp() {}
 
     static JsonPath readiness() {
-        return given().when().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        return given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** The port of a door ({@code "587"} or {@code "465"}) as published by the readiness check. */
     static int smtpPort(String door) {
         String state = readiness().getString("checks.find { it.name == 'smtp-listeners' }.data.'" + door + "'");
         if (state == null) {
-            throw new AssertionError("readiness does not report SMTP door " + door + ": " + readiness().prettify());
+            throw new AssertionError("readiness does not report SMTP door " + door + ": "
+                    + readiness().prettify());
         }
         Matcher m = LISTENING.matcher(state);
         if (!m.matches()) {

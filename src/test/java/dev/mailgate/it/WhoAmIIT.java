@@ -8,5 +8,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
  * REST side and the JSON of a record (Jackson, reflection in native).
  */
 @QuarkusIntegrationTest
-class WhoAmIIT extends WhoAmIResourceTest {
-}
+class WhoAmIIT extends WhoAmIResourceTest {}

@@ -1,8 +1,5 @@
 package dev.mailgate.outbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.mailgate.queue.Door;
 import dev.mailgate.queue.Envelope;
 import dev.mailgate.queue.FreshMessages;
@@ -27,6 +24,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /** {@code mailgate.delivery.mode=capture}: the demo default writes .eml files and marks recipients delivered. */
 @QuarkusTest
 @TestProfile(CaptureModeTest.Capture.class)
@@ -37,11 +37,16 @@ class CaptureModeTest {
     public static class Capture implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mailgate.delivery.enabled", "true",
-                    "mailgate.delivery.mode", "capture",
-                    "mailgate.delivery.capture-dir", DIR.toAbsolutePath().toString(),
+            return Map.of(
+                    "mailgate.delivery.enabled",
+                    "true",
+                    "mailgate.delivery.mode",
+                    "capture",
+                    "mailgate.delivery.capture-dir",
+                    DIR.toAbsolutePath().toString(),
                     // the timer never fires during the test: a message committed here must wake delivery itself
-                    "mailgate.delivery.poll-interval", "1h");
+                    "mailgate.delivery.poll-interval",
+                    "1h");
         }
     }
 
@@ -58,29 +63,46 @@ class CaptureModeTest {
                 .getBytes(StandardCharsets.UTF_8);
         UUID id = UUID.randomUUID();
         long takenBefore = fresh.handedOut();
-        store.store(new NewMessage(id, Instant.now(), "tester", "127.0.0.1", Door.API,
-                Envelope.simple("x@plain.test", List.of(to)), raw, Optional.empty())).await().atMost(Duration.ofSeconds(30));
-        await().atMost(Duration.ofSeconds(30)).until(() -> store.recipients(id).await().atMost(Duration.ofSeconds(30))
-                .stream().allMatch(r -> r.state == RecipientState.DELIVERED));
-        assertThat(fresh.handedOut()).as("delivery took the copy DeliveryService kept at the commit")
+        store.store(new NewMessage(
+                        id,
+                        Instant.now(),
+                        "tester",
+                        "127.0.0.1",
+                        Door.API,
+                        Envelope.simple("x@plain.test", List.of(to)),
+                        raw,
+                        Optional.empty()))
+                .await()
+                .atMost(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> store.recipients(id).await().atMost(Duration.ofSeconds(30)).stream()
+                        .allMatch(r -> r.state == RecipientState.DELIVERED));
+        assertThat(fresh.handedOut())
+                .as("delivery took the copy DeliveryService kept at the commit")
                 .isGreaterThan(takenBefore);
         assertThat(fresh.take(id)).as("nothing is left behind").isEmpty();
 
         Path envelope;
         try (Stream<Path> files = Files.list(DIR)) {
             envelope = files.filter(p -> p.toString().endsWith(".envelope"))
-                    .filter(p -> readQuietly(p).contains("RCPT TO:<" + to + ">")).findFirst().orElseThrow();
+                    .filter(p -> readQuietly(p).contains("RCPT TO:<" + to + ">"))
+                    .findFirst()
+                    .orElseThrow();
         }
         assertThat(Files.readString(envelope)).startsWith("MAIL FROM:<x@plain.test>\r\n");
         Path eml = envelope.resolveSibling(envelope.getFileName().toString().replace(".envelope", ".eml"));
         assertThat(Files.readAllBytes(eml)).isEqualTo(raw); // no DKIM key for plain.test: unchanged
-        RecipientEntity r = store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
+        RecipientEntity r =
+                store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
         assertThat(r.lastReply).startsWith("250 2.0.0 captured as ");
 
         // delivery metrics are exported
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("mailgate_delivery_recipients_total{outcome=\"delivered\"")
-                .contains("mailgate_delivery_attempts_total").contains("mailgate_queue_depth")
+        String metrics =
+                RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("mailgate_delivery_recipients_total{outcome=\"delivered\"")
+                .contains("mailgate_delivery_attempts_total")
+                .contains("mailgate_queue_depth")
                 .contains("mailgate_queue_oldest_age_seconds");
     }
 

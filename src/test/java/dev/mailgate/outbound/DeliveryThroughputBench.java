@@ -1,7 +1,5 @@
 package dev.mailgate.outbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.queue.Door;
 import dev.mailgate.queue.Envelope;
 import dev.mailgate.queue.MessageStore;
@@ -27,6 +25,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Delivery throughput to a local sink (bench/delivery-throughput.sh runs it): M queued messages,
@@ -67,11 +67,19 @@ class DeliveryThroughputBench {
             List<Uni<Void>> batch = new ArrayList<>();
             for (int i = 0; i < messages; i++) {
                 String to = "m" + i + "-" + tag + "@d" + (i % 5 + 1) + ".test";
-                byte[] raw = ("From: <bench@rsa.test>\r\nTo: <" + to + ">\r\nSubject: bench " + i
-                        + "\r\nMessage-ID: <" + UUID.randomUUID() + "@bench>\r\n\r\n" + "x".repeat(2000) + "\r\n")
+                byte[] raw = ("From: <bench@rsa.test>\r\nTo: <" + to + ">\r\nSubject: bench " + i + "\r\nMessage-ID: <"
+                                + UUID.randomUUID() + "@bench>\r\n\r\n" + "x".repeat(2000) + "\r\n")
                         .getBytes(StandardCharsets.UTF_8);
-                batch.add(store.store(new NewMessage(UUID.randomUUID(), Instant.now(), "bench", "127.0.0.1", Door.API,
-                        Envelope.simple("bench@rsa.test", List.of(to)), raw, Optional.empty())).replaceWithVoid());
+                batch.add(store.store(new NewMessage(
+                                UUID.randomUUID(),
+                                Instant.now(),
+                                "bench",
+                                "127.0.0.1",
+                                Door.API,
+                                Envelope.simple("bench@rsa.test", List.of(to)),
+                                raw,
+                                Optional.empty()))
+                        .replaceWithVoid());
                 if (batch.size() == 100) {
                     Uni.join().all(batch).andFailFast().await().atMost(Duration.ofMinutes(2));
                     batch.clear();
@@ -87,8 +95,13 @@ class DeliveryThroughputBench {
             long delivered = 0;
             while (delivered < messages) {
                 Thread.sleep(100);
-                delivered = pool.preparedQuery("SELECT count(*) FROM recipient WHERE address LIKE $1 AND state = 'delivered'")
-                        .execute(Tuple.of("%-" + tag + "@%")).await().atMost(Duration.ofSeconds(30)).iterator().next()
+                delivered = pool.preparedQuery(
+                                "SELECT count(*) FROM recipient WHERE address LIKE $1 AND state = 'delivered'")
+                        .execute(Tuple.of("%-" + tag + "@%"))
+                        .await()
+                        .atMost(Duration.ofSeconds(30))
+                        .iterator()
+                        .next()
                         .getLong(0);
                 if (System.nanoTime() - start > Duration.ofMinutes(15).toNanos()) {
                     break;
@@ -97,8 +110,13 @@ class DeliveryThroughputBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             engine.stop();
             assertThat(delivered).isEqualTo(messages);
-            String line = String.format(java.util.Locale.ROOT, "workers=%d messages=%d seconds=%.1f msgs_per_s=%.1f%n",
-                    workers, messages, seconds, messages / seconds);
+            String line = String.format(
+                    java.util.Locale.ROOT,
+                    "workers=%d messages=%d seconds=%.1f msgs_per_s=%.1f%n",
+                    workers,
+                    messages,
+                    seconds,
+                    messages / seconds);
             System.out.print("BENCH " + line);
             Files.writeString(out, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }

@@ -1,10 +1,10 @@
 package dev.mailgate.outbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.vertx.mutiny.core.dns.MxRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MxResolverTest {
 
@@ -40,8 +40,9 @@ class MxResolverTest {
         boolean sawAFirst = false;
         boolean sawBFirst = false;
         for (int i = 0; i < 200 && !(sawAFirst && sawBFirst); i++) {
-            List<String> hosts = ((MxResolver.Hosts) MxResolver.toRoute("d",
-                    List.of(mx(20, "c."), mx(10, "a"), mx(10, "b"), mx(5, "first")))).hosts();
+            List<String> hosts = ((MxResolver.Hosts)
+                            MxResolver.toRoute("d", List.of(mx(20, "c."), mx(10, "a"), mx(10, "b"), mx(5, "first"))))
+                    .hosts();
             assertThat(hosts.get(0)).isEqualTo("first");
             assertThat(hosts.subList(1, 3)).containsExactlyInAnyOrder("a", "b");
             assertThat(hosts.get(3)).isEqualTo("c");

@@ -1,12 +1,9 @@
 package dev.mailgate.outbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
+import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.Door;
 import dev.mailgate.queue.Envelope;
 import dev.mailgate.queue.EnvelopeRecipient;
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
@@ -39,6 +36,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Delivery against real sockets: a DNS server (dnsjava) serving MX records, a real SMTP server
@@ -98,30 +98,39 @@ class OutboundDeliveryTest {
 
     private static byte[] mime(String from, String to, String subject) {
         return ("From: <" + from + ">\r\n"
-                + "To: <" + to + ">\r\n"
-                + "Subject: " + subject + "\r\n"
-                + "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
-                + "Message-ID: <" + UUID.randomUUID() + "@mailgate.test>\r\n"
-                + "MIME-Version: 1.0\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Transfer-Encoding: 8bit\r\n"
-                + "\r\n"
-                + "Hello  there,\r\n"
-                + ".a line with a leading dot\r\n"
-                + "caf\u00e9 \u2013 8-bit text\r\n"
-                + "\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "To: <" + to + ">\r\n"
+                        + "Subject: " + subject + "\r\n"
+                        + "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
+                        + "Message-ID: <" + UUID.randomUUID() + "@mailgate.test>\r\n"
+                        + "MIME-Version: 1.0\r\n"
+                        + "Content-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Transfer-Encoding: 8bit\r\n"
+                        + "\r\n"
+                        + "Hello  there,\r\n"
+                        + ".a line with a leading dot\r\n"
+                        + "caf\u00e9 \u2013 8-bit text\r\n"
+                        + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private UUID submit(Envelope envelope, byte[] raw) {
         UUID id = UUID.randomUUID();
         store.store(new NewMessage(id, Instant.now(), "tester", "127.0.0.1", Door.API, envelope, raw, Optional.empty()))
-                .await().atMost(Duration.ofSeconds(30));
+                .await()
+                .atMost(Duration.ofSeconds(30));
         return id;
     }
 
     private UUID submit(String sender, List<String> rcpts, byte[] raw) {
-        return submit(new Envelope(sender, rcpts.stream().map(EnvelopeRecipient::of).toList(), Optional.of("8BITMIME"),
-                false, Optional.empty(), Optional.empty()), raw);
+        return submit(
+                new Envelope(
+                        sender,
+                        rcpts.stream().map(EnvelopeRecipient::of).toList(),
+                        Optional.of("8BITMIME"),
+                        false,
+                        Optional.empty(),
+                        Optional.empty()),
+                raw);
     }
 
     private List<RecipientEntity> awaitFinal(UUID id) {
@@ -135,7 +144,10 @@ class OutboundDeliveryTest {
 
     private List<Row> rows(String sql, Object... params) {
         List<Row> out = new ArrayList<>();
-        pool.preparedQuery(sql).execute(Tuple.tuple(Arrays.asList(params))).await().atMost(Duration.ofSeconds(30))
+        pool.preparedQuery(sql)
+                .execute(Tuple.tuple(Arrays.asList(params)))
+                .await()
+                .atMost(Duration.ofSeconds(30))
                 .forEach(out::add);
         return out;
     }
@@ -154,7 +166,8 @@ class OutboundDeliveryTest {
     private List<Received> received() throws Exception {
         List<Received> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(sinkDir)) {
-            for (Path eml : files.filter(p -> p.toString().endsWith(".eml")).sorted().toList()) {
+            for (Path eml :
+                    files.filter(p -> p.toString().endsWith(".eml")).sorted().toList()) {
                 Path env = eml.resolveSibling(eml.getFileName().toString().replace(".eml", ".env"));
                 out.add(new Received(Files.readAllLines(env), Files.readAllBytes(eml)));
             }
@@ -198,8 +211,10 @@ class OutboundDeliveryTest {
         assertThat(afterDkimHeader(got.get(0).bytes())).isEqualTo(raw);
         assertThat(Dkimpy.verify(got.get(0).bytes(), dkimRecords)).startsWith("PASS rsa.test rsa-sha256");
 
-        List<Row> attempts = rows("SELECT a.mx_host, a.tls, a.outcome, a.remote_reply FROM delivery_attempt a "
-                + "JOIN recipient r ON r.id = a.recipient_id WHERE r.message_id = $1", id);
+        List<Row> attempts = rows(
+                "SELECT a.mx_host, a.tls, a.outcome, a.remote_reply FROM delivery_attempt a "
+                        + "JOIN recipient r ON r.id = a.recipient_id WHERE r.message_id = $1",
+                id);
         assertThat(attempts).hasSize(2).allSatisfy(row -> {
             assertThat(row.getString("mx_host")).isEqualTo("mx.sink.test");
             assertThat(row.getString("tls")).as("STARTTLS was used").startsWith("TLSv1.");
@@ -240,7 +255,9 @@ class OutboundDeliveryTest {
             budget.release(held);
         }
         // every delivery gives back what it took
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> budget.reserved() == fresh.octets()); // what is left: messages kept for delivery
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> budget.reserved() == fresh.octets()); // what is left: messages kept for delivery
     }
 
     @Test
@@ -264,8 +281,11 @@ class OutboundDeliveryTest {
         assertThat(receivedFor(viaBackup)).hasSize(1);
         assertThat(receivedFor(implicit)).hasSize(1);
         Map<String, String> hostByRcpt = new HashMap<>();
-        rows("SELECT r.address, a.mx_host FROM delivery_attempt a JOIN recipient r ON r.id = a.recipient_id "
-                + "WHERE r.message_id = $1", id).forEach(row -> hostByRcpt.put(row.getString(0), row.getString(1)));
+        rows(
+                        "SELECT r.address, a.mx_host FROM delivery_attempt a JOIN recipient r ON r.id = a.recipient_id "
+                                + "WHERE r.message_id = $1",
+                        id)
+                .forEach(row -> hostByRcpt.put(row.getString(0), row.getString(1)));
         assertThat(hostByRcpt).containsEntry(viaBackup, "mx.sink.test").containsEntry(implicit, "implicit.test");
     }
 
@@ -276,8 +296,10 @@ class OutboundDeliveryTest {
         List<RecipientEntity> final_ = awaitFinal(id);
         assertThat(final_.get(0).state).isEqualTo(RecipientState.DELIVERED);
         assertThat(final_.get(0).attempts).isEqualTo(2);
-        List<Row> attempts = rows("SELECT a.outcome, a.remote_reply FROM delivery_attempt a JOIN recipient r "
-                + "ON r.id = a.recipient_id WHERE r.message_id = $1 ORDER BY a.attempted_at", id);
+        List<Row> attempts = rows(
+                "SELECT a.outcome, a.remote_reply FROM delivery_attempt a JOIN recipient r "
+                        + "ON r.id = a.recipient_id WHERE r.message_id = $1 ORDER BY a.attempted_at",
+                id);
         assertThat(attempts).extracting(r -> r.getString("outcome")).containsExactly("deferred", "delivered");
         assertThat(attempts.get(0).getString("remote_reply")).startsWith("451 4.7.1");
         assertThat(receivedFor(to)).hasSize(1);
@@ -288,9 +310,13 @@ class OutboundDeliveryTest {
         String t = tag();
         String sender = "s-" + t + "@sender.test";
         String to = "r-" + t + "@reject.test";
-        Envelope env = new Envelope(sender,
+        Envelope env = new Envelope(
+                sender,
                 List.of(new EnvelopeRecipient(to, Optional.of("FAILURE"), Optional.of("rfc822;" + to))),
-                Optional.of("8BITMIME"), false, Optional.of("HDRS"), Optional.of("env-" + t));
+                Optional.of("8BITMIME"),
+                false,
+                Optional.of("HDRS"),
+                Optional.of("env-" + t));
         UUID id = submit(env, mime(sender, to, "will bounce " + t));
         List<RecipientEntity> final_ = awaitFinal(id);
         assertThat(final_.get(0).state).isEqualTo(RecipientState.BOUNCED);
@@ -299,16 +325,20 @@ class OutboundDeliveryTest {
 
         await().atMost(PATIENCE).until(() -> !receivedFor(sender).isEmpty());
         // the DSN's own recipient is delivered: nothing more will come
-        List<Row> dsnRcpt = rows("SELECT r.state, m.id FROM recipient r JOIN message m ON m.id = r.message_id "
-                + "WHERE m.door = 'dsn' AND r.address = $1", sender);
+        List<Row> dsnRcpt = rows(
+                "SELECT r.state, m.id FROM recipient r JOIN message m ON m.id = r.message_id "
+                        + "WHERE m.door = 'dsn' AND r.address = $1",
+                sender);
         assertThat(dsnRcpt).hasSize(1);
-        assertThat(awaitFinal(dsnRcpt.get(0).getUUID("id"))).allSatisfy(
-                r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+        assertThat(awaitFinal(dsnRcpt.get(0).getUUID("id")))
+                .allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
         List<Received> dsns = receivedFor(sender);
         assertThat(dsns).hasSize(1);
         assertThat(dsns.get(0).sender()).isEmpty(); // MAIL FROM:<>
         String dsn = new String(dsns.get(0).bytes(), StandardCharsets.UTF_8);
-        assertThat(dsn).contains("multipart/report").contains("report-type=delivery-status")
+        assertThat(dsn)
+                .contains("multipart/report")
+                .contains("report-type=delivery-status")
                 .contains("message/delivery-status")
                 .contains("Original-Envelope-Id: env-" + t)
                 .contains("Original-Recipient: rfc822;" + to)
@@ -330,12 +360,17 @@ class OutboundDeliveryTest {
         List<RecipientEntity> final_ = awaitFinal(id);
         assertThat(final_.get(0).state).isEqualTo(RecipientState.BOUNCED);
         assertThat(final_.get(0).lastReply).startsWith("556 5.1.10");
-        List<Row> attempts = rows("SELECT a.mx_host FROM delivery_attempt a JOIN recipient r ON r.id = a.recipient_id "
-                + "WHERE r.message_id = $1", id);
+        List<Row> attempts = rows(
+                "SELECT a.mx_host FROM delivery_attempt a JOIN recipient r ON r.id = a.recipient_id "
+                        + "WHERE r.message_id = $1",
+                id);
         assertThat(attempts).hasSize(1);
-        assertThat(attempts.get(0).getString("mx_host")).as("no host was contacted").isNull();
+        assertThat(attempts.get(0).getString("mx_host"))
+                .as("no host was contacted")
+                .isNull();
         await().atMost(PATIENCE).until(() -> receivedFor(sender).size() == 1);
-        assertThat(new String(receivedFor(sender).get(0).bytes(), StandardCharsets.UTF_8)).contains("Status: 5.1.10");
+        assertThat(new String(receivedFor(sender).get(0).bytes(), StandardCharsets.UTF_8))
+                .contains("Status: 5.1.10");
     }
 
     @Test
@@ -344,9 +379,17 @@ class OutboundDeliveryTest {
         String sender = "old-" + t + "@sender.test";
         String to = "z-" + t + "@dead.test"; // its only MX refuses connections
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(id, Instant.now().minus(Duration.ofDays(5)).minusSeconds(60), "tester", "127.0.0.1",
-                Door.API, Envelope.simple(sender, List.of(to)), mime(sender, to, "too old"), Optional.empty()))
-                .await().atMost(Duration.ofSeconds(30));
+        store.store(new NewMessage(
+                        id,
+                        Instant.now().minus(Duration.ofDays(5)).minusSeconds(60),
+                        "tester",
+                        "127.0.0.1",
+                        Door.API,
+                        Envelope.simple(sender, List.of(to)),
+                        mime(sender, to, "too old"),
+                        Optional.empty()))
+                .await()
+                .atMost(Duration.ofSeconds(30));
         List<RecipientEntity> final_ = awaitFinal(id);
         assertThat(final_.get(0).state).isEqualTo(RecipientState.FAILED);
         assertThat(final_.get(0).lastReply).startsWith("451 4.4.1").contains("giving up");
@@ -361,23 +404,42 @@ class OutboundDeliveryTest {
         String sender = "late-" + t + "@sender.test";
         String to = "w-" + t + "@dead.test";
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(id, Instant.now().minus(Duration.ofHours(2)), "tester", "127.0.0.1", Door.API,
-                Envelope.simple(sender, List.of(to)), mime(sender, to, "slow"), Optional.empty()))
-                .await().atMost(Duration.ofSeconds(30));
+        store.store(new NewMessage(
+                        id,
+                        Instant.now().minus(Duration.ofHours(2)),
+                        "tester",
+                        "127.0.0.1",
+                        Door.API,
+                        Envelope.simple(sender, List.of(to)),
+                        mime(sender, to, "slow"),
+                        Optional.empty()))
+                .await()
+                .atMost(Duration.ofSeconds(30));
         // several deferrals (delay-notice is 1h in the test profile, the message is 2h old)
-        await().atMost(PATIENCE).until(() -> store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0).attempts >= 3);
+        await().atMost(PATIENCE)
+                .until(() -> store.recipients(id)
+                                .await()
+                                .atMost(Duration.ofSeconds(30))
+                                .get(0)
+                                .attempts
+                        >= 3);
         await().atMost(PATIENCE).until(() -> receivedFor(sender).size() >= 1);
-        RecipientEntity r = store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
+        RecipientEntity r =
+                store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
         assertThat(r.state).isEqualTo(RecipientState.DEFERRED);
-        List<Row> notices = rows("SELECT m.id FROM message m JOIN recipient r ON r.message_id = m.id "
-                + "WHERE m.door = 'dsn' AND r.address = $1", sender);
+        List<Row> notices = rows(
+                "SELECT m.id FROM message m JOIN recipient r ON r.message_id = m.id "
+                        + "WHERE m.door = 'dsn' AND r.address = $1",
+                sender);
         assertThat(notices).hasSize(1);
-        assertThat(awaitFinal(notices.get(0).getUUID(0))).allSatisfy(
-                x -> assertThat(x.state).isEqualTo(RecipientState.DELIVERED));
+        assertThat(awaitFinal(notices.get(0).getUUID(0)))
+                .allSatisfy(x -> assertThat(x.state).isEqualTo(RecipientState.DELIVERED));
         List<Received> got = receivedFor(sender);
         assertThat(got).hasSize(1);
-        assertThat(new String(got.get(0).bytes(), StandardCharsets.UTF_8)).contains("Action: delayed")
-                .contains("Subject: Delayed Mail").contains("Final-Recipient: rfc822; " + to);
+        assertThat(new String(got.get(0).bytes(), StandardCharsets.UTF_8))
+                .contains("Action: delayed")
+                .contains("Subject: Delayed Mail")
+                .contains("Final-Recipient: rfc822; " + to);
     }
 
     @Test
@@ -387,16 +449,27 @@ class OutboundDeliveryTest {
         List<RecipientEntity> final_ = awaitFinal(id);
         assertThat(final_.get(0).state).isEqualTo(RecipientState.BOUNCED);
         // a DSN would have been written in the same transaction as the bounce
-        assertThat(rows("SELECT count(*) FROM message WHERE door = 'dsn' AND position(convert_to($1, 'UTF8') in raw) > 0",
-                to).get(0).getLong(0)).isZero();
+        assertThat(rows(
+                                "SELECT count(*) FROM message WHERE door = 'dsn' AND position(convert_to($1, 'UTF8') in raw) > 0",
+                                to)
+                        .get(0)
+                        .getLong(0))
+                .isZero();
     }
 
     /** subethasmtp offers SMTPUTF8; the refusal (5.6.7) towards servers without it is in SmtpClientProtocolTest. */
     @Test
     void smtpUtf8MessageIsDeliveredToAServerOfferingSmtpUtf8() throws Exception {
         String to = "u-" + tag() + "@ok.test";
-        UUID id = submit(new Envelope("j\u00fcrgen@plain.test", List.of(EnvelopeRecipient.of(to)), Optional.of("8BITMIME"),
-                true, Optional.empty(), Optional.empty()), mime("j\u00fcrgen@plain.test", to, "utf8"));
+        UUID id = submit(
+                new Envelope(
+                        "j\u00fcrgen@plain.test",
+                        List.of(EnvelopeRecipient.of(to)),
+                        Optional.of("8BITMIME"),
+                        true,
+                        Optional.empty(),
+                        Optional.empty()),
+                mime("j\u00fcrgen@plain.test", to, "utf8"));
         List<RecipientEntity> final_ = awaitFinal(id);
         assertThat(final_.get(0).state).isEqualTo(RecipientState.DELIVERED);
         assertThat(receivedFor(to).get(0).sender()).isEqualTo("j\u00fcrgen@plain.test");
@@ -406,9 +479,14 @@ class OutboundDeliveryTest {
     void twoWorkerPoolsOnOneDatabaseDeliverFiveHundredMessagesExactlyOnce() throws Exception {
         String t = tag();
         io.vertx.core.Vertx v = vertx;
-        var connect = io.vertx.pgclient.PgConnectOptions.fromUri(dbUrl).setUser(dbUser).setPassword(dbPassword);
+        var connect = io.vertx.pgclient.PgConnectOptions.fromUri(dbUrl)
+                .setUser(dbUser)
+                .setPassword(dbPassword);
         io.vertx.sqlclient.Pool secondPool = io.vertx.pgclient.PgBuilder.pool()
-                .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(4)).connectingTo(connect).using(v).build();
+                .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(4))
+                .connectingTo(connect)
+                .using(v)
+                .build();
         DeliveryEngine second = delivery.newIndependentEngine(Pool.newInstance(secondPool), "second-instance-" + t);
         second.start();
         try {
@@ -420,17 +498,29 @@ class OutboundDeliveryTest {
                 expected.add(to);
                 UUID id = UUID.randomUUID();
                 ids.add(id);
-                submissions.add(store.store(new NewMessage(id, Instant.now(), "tester", "127.0.0.1", Door.API,
-                        Envelope.simple("bulk@plain.test", List.of(to)), mime("bulk@plain.test", to, "bulk " + i),
-                        Optional.empty())).replaceWith(id));
+                submissions.add(store.store(new NewMessage(
+                                id,
+                                Instant.now(),
+                                "tester",
+                                "127.0.0.1",
+                                Door.API,
+                                Envelope.simple("bulk@plain.test", List.of(to)),
+                                mime("bulk@plain.test", to, "bulk " + i),
+                                Optional.empty()))
+                        .replaceWith(id));
                 if (submissions.size() == 50) {
                     Uni.join().all(submissions).andFailFast().await().atMost(Duration.ofMinutes(1));
                     submissions.clear();
                 }
             }
-            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> rows(
-                    "SELECT count(*) FROM recipient WHERE address LIKE $1 AND state = 'delivered'", "%-" + t + "@%")
-                    .get(0).getLong(0) == 500);
+            await().atMost(Duration.ofMinutes(6))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> rows(
+                                            "SELECT count(*) FROM recipient WHERE address LIKE $1 AND state = 'delivered'",
+                                            "%-" + t + "@%")
+                                    .get(0)
+                                    .getLong(0)
+                            == 500);
 
             Map<String, Integer> deliveries = new HashMap<>();
             for (Received r : received()) {
@@ -442,10 +532,15 @@ class OutboundDeliveryTest {
             }
             assertThat(deliveries).hasSize(500);
             assertThat(deliveries.values()).allMatch(n -> n == 1);
-            List<Row> workers = rows("SELECT a.worker, count(*) FROM delivery_attempt a JOIN recipient r "
-                    + "ON r.id = a.recipient_id WHERE r.address LIKE $1 GROUP BY a.worker", "%-" + t + "@%");
+            List<Row> workers = rows(
+                    "SELECT a.worker, count(*) FROM delivery_attempt a JOIN recipient r "
+                            + "ON r.id = a.recipient_id WHERE r.address LIKE $1 GROUP BY a.worker",
+                    "%-" + t + "@%");
             assertThat(workers.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(500);
-            assertThat(workers).extracting(r -> r.getString(0)).contains("second-instance-" + t).hasSizeGreaterThan(1);
+            assertThat(workers)
+                    .extracting(r -> r.getString(0))
+                    .contains("second-instance-" + t)
+                    .hasSizeGreaterThan(1);
         } finally {
             second.stop();
             secondPool.close();

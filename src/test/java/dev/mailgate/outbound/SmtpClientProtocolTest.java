@@ -1,7 +1,5 @@
 package dev.mailgate.outbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.config.MailgateConfig.Delivery.TlsPolicy;
 import dev.mailgate.outbound.SmtpClientProtocol.Action;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The client state machine driven by scripted server replies: no sockets. */
 class SmtpClientProtocolTest {
@@ -45,7 +45,8 @@ class SmtpClientProtocolTest {
     void startTlsThenPipelinedTransactionWithMixedRecipientReplies() {
         SmtpClientProtocol p = new SmtpClientProtocol("out.mailgate.test", TlsPolicy.OPPORTUNISTIC);
         assertThat(sent(lines(p, "220 mx.test ESMTP"))).isEqualTo("EHLO out.mailgate.test\r\n");
-        assertThat(sent(lines(p, "250-mx.test", "250-STARTTLS", "250 PIPELINING"))).isEqualTo("STARTTLS\r\n");
+        assertThat(sent(lines(p, "250-mx.test", "250-STARTTLS", "250 PIPELINING")))
+                .isEqualTo("STARTTLS\r\n");
         assertThat(lines(p, "220 go ahead")).containsExactly(new SmtpClientProtocol.StartTls());
         assertThat(sent(p.tlsStarted())).isEqualTo("EHLO out.mailgate.test\r\n");
         List<Action> ready = lines(p, "250-mx.test", "250-PIPELINING", "250-8BITMIME", "250-SIZE 1000", "250 STARTTLS");
@@ -61,7 +62,8 @@ class SmtpClientProtocolTest {
         assertThat(sent(data)).isEqualTo("Subject: hi\r\n\r\n..leading dot\r\nline\r\n.\r\n");
         List<Action> done = lines(p, "250 2.0.0 queued");
         SmtpClientProtocol.TransactionDone result = (SmtpClientProtocol.TransactionDone) done.get(0);
-        assertThat(result.results()).extracting(RecipientResult::address, RecipientResult::kind, RecipientResult::status)
+        assertThat(result.results())
+                .extracting(RecipientResult::address, RecipientResult::kind, RecipientResult::status)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("x@dst.test", RecipientResult.Kind.DELIVERED, "2.0.0"),
                         org.assertj.core.groups.Tuple.tuple("y@dst.test", RecipientResult.Kind.PERMANENT, "5.1.1"),
@@ -81,7 +83,10 @@ class SmtpClientProtocolTest {
         List<Action> after = lines(p, "451 4.7.1 try later");
         // nothing accepted: no DATA, the transaction ends and the session is reset
         assertThat(after.get(0)).isInstanceOf(SmtpClientProtocol.TransactionDone.class);
-        assertThat(((SmtpClientProtocol.TransactionDone) after.get(0)).results().get(0).kind())
+        assertThat(((SmtpClientProtocol.TransactionDone) after.get(0))
+                        .results()
+                        .get(0)
+                        .kind())
                 .isEqualTo(RecipientResult.Kind.TEMPORARY);
         assertThat(sent(after)).isEqualTo("RSET\r\n");
         assertThat(lines(p, "250 reset")).containsExactly(new SmtpClientProtocol.Ready());
@@ -93,7 +98,8 @@ class SmtpClientProtocolTest {
         lines(p, "220 hi", "250-mx", "250 8BITMIME");
         List<Action> actions = p.begin(message(true, "x@d.test"));
         assertThat(sent(actions)).isEmpty();
-        RecipientResult r = ((SmtpClientProtocol.TransactionDone) actions.get(0)).results().get(0);
+        RecipientResult r =
+                ((SmtpClientProtocol.TransactionDone) actions.get(0)).results().get(0);
         assertThat(r.kind()).isEqualTo(RecipientResult.Kind.PERMANENT);
         assertThat(r.status()).isEqualTo("5.6.7");
         assertThat(p.ready()).isTrue();
@@ -104,7 +110,11 @@ class SmtpClientProtocolTest {
         SmtpClientProtocol p = new SmtpClientProtocol("h", TlsPolicy.NONE);
         lines(p, "220 hi", "250-mx", "250-SMTPUTF8", "250 SIZE 10");
         List<Action> big = p.begin(message(false, "x@d.test"));
-        assertThat(((SmtpClientProtocol.TransactionDone) big.get(0)).results().get(0).status()).isEqualTo("5.3.4");
+        assertThat(((SmtpClientProtocol.TransactionDone) big.get(0))
+                        .results()
+                        .get(0)
+                        .status())
+                .isEqualTo("5.3.4");
         SmtpClientProtocol q = new SmtpClientProtocol("h", TlsPolicy.NONE);
         lines(q, "220 hi", "250-mx", "250 SMTPUTF8");
         assertThat(sent(q.begin(message(true, "x@d.test")))).isEqualTo("MAIL FROM:<a@src.test> SMTPUTF8\r\n");
@@ -135,7 +145,8 @@ class SmtpClientProtocolTest {
         assertThat(lines(p, "550 5.7.1 sender refused", "503 5.5.1 no rcpt")).isEmpty();
         assertThat(sent(lines(p, "354 go"))).isEqualTo(".\r\n");
         List<Action> end = lines(p, "554 no valid recipients");
-        RecipientResult r = ((SmtpClientProtocol.TransactionDone) end.get(0)).results().get(0);
+        RecipientResult r =
+                ((SmtpClientProtocol.TransactionDone) end.get(0)).results().get(0);
         assertThat(r.kind()).isEqualTo(RecipientResult.Kind.PERMANENT);
         assertThat(r.reply()).contains("sender refused");
     }
@@ -155,7 +166,8 @@ class SmtpClientProtocolTest {
             for (int i = 0; i < content.length; i++) {
                 content[i] = alphabet[random.nextInt(alphabet.length)];
             }
-            assertThat(SmtpClientProtocol.dotStuff(content)).as(new String(content, StandardCharsets.US_ASCII))
+            assertThat(SmtpClientProtocol.dotStuff(content))
+                    .as(new String(content, StandardCharsets.US_ASCII))
                     .isEqualTo(stuffedOctetByOctet(content));
         }
     }

@@ -1,7 +1,5 @@
 package dev.mailgate.outbound;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.config.MailgateConfig.Delivery.TlsPolicy;
 import dev.mailgate.testsupport.TestDns;
 import dev.mailgate.testsupport.TestSmtpSink;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The SMTP transport on real sockets without the queue: reuse, relay AUTH, required TLS, timeouts. */
 class SmtpTransportTest {
 
@@ -31,11 +31,17 @@ class SmtpTransportTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        dns = new TestDns().a("mx.sink.test", "127.0.0.1").a("busy.sink.test", "127.0.0.3")
-                .txt("_mta-sts.sts.test", "v=STSv1; id=20261126").a("mta-sts.sts.test", "127.0.0.1")
-                .txt("_mta-sts.wrongmx.test", "v=STSv1; id=1").a("mta-sts.wrongmx.test", "127.0.0.1")
-                .txt("_mta-sts.nopolicy.test", "v=STSv1; id=1").a("mta-sts.nopolicy.test", "127.0.0.1");
-        resolver = new MxResolver(io.vertx.mutiny.core.Vertx.newInstance(vertx), Optional.of(List.of("127.0.0.1:" + dns.port())));
+        dns = new TestDns()
+                .a("mx.sink.test", "127.0.0.1")
+                .a("busy.sink.test", "127.0.0.3")
+                .txt("_mta-sts.sts.test", "v=STSv1; id=20261126")
+                .a("mta-sts.sts.test", "127.0.0.1")
+                .txt("_mta-sts.wrongmx.test", "v=STSv1; id=1")
+                .a("mta-sts.wrongmx.test", "127.0.0.1")
+                .txt("_mta-sts.nopolicy.test", "v=STSv1; id=1")
+                .a("mta-sts.nopolicy.test", "127.0.0.1");
+        resolver = new MxResolver(
+                io.vertx.mutiny.core.Vertx.newInstance(vertx), Optional.of(List.of("127.0.0.1:" + dns.port())));
     }
 
     @AfterAll
@@ -45,20 +51,39 @@ class SmtpTransportTest {
     }
 
     private static OutboundMessage message(String to) {
-        byte[] raw = ("From: a@src.test\r\nTo: " + to + "\r\nSubject: t\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
-        return new OutboundMessage("a@src.test", List.of(OutboundMessage.Rcpt.of(to)), raw, false, false,
-                Optional.empty(), Optional.empty());
+        byte[] raw =
+                ("From: a@src.test\r\nTo: " + to + "\r\nSubject: t\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
+        return new OutboundMessage(
+                "a@src.test",
+                List.of(OutboundMessage.Rcpt.of(to)),
+                raw,
+                false,
+                false,
+                Optional.empty(),
+                Optional.empty());
     }
 
-    private static SmtpTransport transport(int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials,
-            double timeoutScale) {
+    private static SmtpTransport transport(
+            int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials, double timeoutScale) {
         return transport(port, policy, credentials, timeoutScale, true, List.of("mx.sink.test"));
     }
 
-    private static SmtpTransport transport(int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials,
-            double timeoutScale, boolean trustAll, List<String> hosts) {
-        SmtpConnector connector = new SmtpConnector(vertx, "out.test", trustAll, false, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), timeoutScale, credentials);
+    private static SmtpTransport transport(
+            int port,
+            TlsPolicy policy,
+            SmtpClientProtocol.Credentials credentials,
+            double timeoutScale,
+            boolean trustAll,
+            List<String> hosts) {
+        SmtpConnector connector = new SmtpConnector(
+                vertx,
+                "out.test",
+                trustAll,
+                false,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                timeoutScale,
+                credentials);
         MxResolver.Route route = new MxResolver.Hosts(hosts);
         return new SmtpTransport(resolver, d -> Uni.createFrom().item(route), connector, port, policy);
     }
@@ -66,17 +91,22 @@ class SmtpTransportTest {
     /** An HTTPS server for mta-sts.<domain> names, answering by Host header. */
     private static io.vertx.core.http.HttpServer policyServer(Map<String, String> policies) {
         io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("mta-sts.test");
-        return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+        return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setSsl(true)
                         .setKeyCertOptions(cert.keyCertOptions()))
                 .requestHandler(req -> {
-                    String policy = policies.get(req.authority() == null ? "" : req.authority().host());
+                    String policy = policies.get(
+                            req.authority() == null ? "" : req.authority().host());
                     if (policy == null || !req.path().equals("/.well-known/mta-sts.txt")) {
                         req.response().setStatusCode(404).end();
                     } else {
                         req.response().putHeader("Content-Type", "text/plain").end(policy);
                     }
                 })
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
     @Test
@@ -87,11 +117,15 @@ class SmtpTransportTest {
         Path dir = Files.createTempDirectory("sink");
         try (TestSmtpSink sink = new TestSmtpSink(dir)) {
             MtaSts sts = new MtaSts(vertx, resolver, true, https.actualPort());
-            SmtpConnector connector = new SmtpConnector(vertx, "out.test", true, false, Duration.ofSeconds(10),
-                    Duration.ZERO, 1.0, null);
-            SmtpTransport t = new SmtpTransport(resolver,
-                    d -> Uni.createFrom().item(new MxResolver.Hosts(List.of("mx.sink.test"))), connector, sink.port(),
-                    TlsPolicy.NONE, sts);
+            SmtpConnector connector =
+                    new SmtpConnector(vertx, "out.test", true, false, Duration.ofSeconds(10), Duration.ZERO, 1.0, null);
+            SmtpTransport t = new SmtpTransport(
+                    resolver,
+                    d -> Uni.createFrom().item(new MxResolver.Hosts(List.of("mx.sink.test"))),
+                    connector,
+                    sink.port(),
+                    TlsPolicy.NONE,
+                    sts);
 
             assertThat(sts.policy("sts.test").await().atMost(Duration.ofSeconds(30)))
                     .hasValueSatisfying(p -> assertThat(p.mode()).isEqualTo(MtaSts.Mode.ENFORCE));
@@ -100,12 +134,15 @@ class SmtpTransportTest {
             assertThat(ok.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             assertThat(ok.tls()).startsWith("TLSv1.");
 
-            Attempt refused = t.deliver("wrongmx.test", message("a@wrongmx.test")).await().atMost(Duration.ofMinutes(2));
+            Attempt refused =
+                    t.deliver("wrongmx.test", message("a@wrongmx.test")).await().atMost(Duration.ofMinutes(2));
             assertThat(refused.results().get(0).kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
             assertThat(refused.results().get(0).reply()).startsWith("451 4.7.5");
 
             // a TXT record without a fetchable policy: delivered as usual (RFC 8461 §5.1), here without TLS
-            Attempt plain = t.deliver("nopolicy.test", message("a@nopolicy.test")).await().atMost(Duration.ofMinutes(2));
+            Attempt plain = t.deliver("nopolicy.test", message("a@nopolicy.test"))
+                    .await()
+                    .atMost(Duration.ofMinutes(2));
             assertThat(plain.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             assertThat(plain.tls()).isNull();
             t.close();
@@ -124,7 +161,8 @@ class SmtpTransportTest {
                     assertThat(p.matches("deep.mx1.y.z")).isFalse();
                     assertThat(p.matches("y.z")).isFalse();
                 });
-        assertThat(MtaSts.parse("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1\n")).isEmpty();
+        assertThat(MtaSts.parse("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1\n"))
+                .isEmpty();
         assertThat(MtaSts.parse("version: STSv1\nmode: enforce\nmax_age: 1\n")).isEmpty();
     }
 
@@ -132,14 +170,15 @@ class SmtpTransportTest {
     void certificatesAreVerifiedUnlessTrustAll() throws Exception {
         // the sink's certificate is self-signed: verification fails
         try (TestSmtpSink sink = new TestSmtpSink(Files.createTempDirectory("sink"))) {
-            SmtpTransport opportunistic = transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, false,
-                    List.of("mx.sink.test"));
+            SmtpTransport opportunistic =
+                    transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, false, List.of("mx.sink.test"));
             Attempt a = deliver(opportunistic, "x@d.test");
             // opportunistic: the failed handshake falls back to cleartext with the same host
             assertThat(a.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             assertThat(a.tls()).isNull();
             opportunistic.close();
-            SmtpTransport required = transport(sink.port(), TlsPolicy.REQUIRED, null, 1.0, false, List.of("mx.sink.test"));
+            SmtpTransport required =
+                    transport(sink.port(), TlsPolicy.REQUIRED, null, 1.0, false, List.of("mx.sink.test"));
             RecipientResult r = deliver(required, "y@d.test").results().get(0);
             assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
             assertThat(r.reply()).contains("TLS handshake failed");
@@ -165,8 +204,8 @@ class SmtpTransportTest {
             });
             greeter.setDaemon(true);
             greeter.start();
-            SmtpTransport t = transport(sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, true,
-                    List.of("busy.sink.test", "mx.sink.test"));
+            SmtpTransport t = transport(
+                    sink.port(), TlsPolicy.OPPORTUNISTIC, null, 1.0, true, List.of("busy.sink.test", "mx.sink.test"));
             Attempt a = deliver(t, "x@d.test");
             assertThat(a.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             assertThat(a.mxHost()).isEqualTo("mx.sink.test");
@@ -188,7 +227,8 @@ class SmtpTransportTest {
             assertThat(first.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             assertThat(second.results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             assertThat(first.tls()).isNotNull();
-            assertThat(Files.readString(dir.resolve("1.session"))).isEqualTo(Files.readString(dir.resolve("2.session")));
+            assertThat(Files.readString(dir.resolve("1.session")))
+                    .isEqualTo(Files.readString(dir.resolve("2.session")));
             t.close();
         }
     }
@@ -197,12 +237,12 @@ class SmtpTransportTest {
     void relayWithAuthPlainAndWrongPasswordIsOnlyDeferred() throws Exception {
         Path dir = Files.createTempDirectory("sink");
         try (TestSmtpSink sink = new TestSmtpSink(dir, true, "relayuser", "s3cret")) {
-            SmtpTransport good = transport(sink.port(), TlsPolicy.REQUIRED,
-                    new SmtpClientProtocol.Credentials("relayuser", "s3cret"), 1.0);
+            SmtpTransport good = transport(
+                    sink.port(), TlsPolicy.REQUIRED, new SmtpClientProtocol.Credentials("relayuser", "s3cret"), 1.0);
             assertThat(deliver(good, "x@d.test").results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             good.close();
-            SmtpTransport bad = transport(sink.port(), TlsPolicy.REQUIRED,
-                    new SmtpClientProtocol.Credentials("relayuser", "wrong"), 1.0);
+            SmtpTransport bad = transport(
+                    sink.port(), TlsPolicy.REQUIRED, new SmtpClientProtocol.Credentials("relayuser", "wrong"), 1.0);
             RecipientResult r = deliver(bad, "y@d.test").results().get(0);
             assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
             assertThat(r.reply()).contains("authentication refused");

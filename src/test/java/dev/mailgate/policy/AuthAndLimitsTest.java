@@ -1,23 +1,23 @@
 package dev.mailgate.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.mailgate.inbound.SmtpListeners;
 import dev.mailgate.queue.Door;
 import dev.mailgate.testsupport.Db;
 import dev.mailgate.testsupport.KeycloakServer;
 import dev.mailgate.testsupport.SmtpTestClient;
+import dev.mailgate.testsupport.StoredMail;
 import dev.mailgate.testsupport.Surroundings;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import dev.mailgate.testsupport.StoredMail;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Per-principal sending limits over SMTP, and brute-force protection over real sockets, with real Keycloak passwords: each test is its own client
@@ -30,9 +30,15 @@ class AuthAndLimitsTest {
     public static class Strict implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mailgate.limits.auth-failures", "3", "mailgate.limits.auth-failures-per-principal", "3",
-                    "mailgate.limits.auth-lockout", "10m",
-                    "mailgate.limits.principal.\"service-account-sender-app\".messages-per-day", "2");
+            return Map.of(
+                    "mailgate.limits.auth-failures",
+                    "3",
+                    "mailgate.limits.auth-failures-per-principal",
+                    "3",
+                    "mailgate.limits.auth-lockout",
+                    "10m",
+                    "mailgate.limits.principal.\"service-account-sender-app\".messages-per-day",
+                    "2");
         }
     }
 
@@ -45,16 +51,19 @@ class AuthAndLimitsTest {
     void sendingLimitFromAPrincipalOverrideIs451AndAudited() {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient smtp = secured("127.0.0.41")) {
-            SmtpTestClient.expect(smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")), "235");
+            SmtpTestClient.expect(
+                    smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")), "235");
             for (int i = 0; i < 2; i++) {
-                assertThat(smtp.sendMail("app@example.com", message(marker + "-" + i), "bob@example.net")).startsWith("250");
+                assertThat(smtp.sendMail("app@example.com", message(marker + "-" + i), "bob@example.net"))
+                        .startsWith("250");
             }
             String third = smtp.sendMail("app@example.com", message(marker + "-2"), "bob@example.net");
             assertThat(third).startsWith("451 4.7.1 Sending limit exceeded (2 messages per day)");
         }
         assertThat(StoredMail.countContaining(marker + "-2")).isZero();
-        awaitAudit("SELECT count(*) FROM audit_event WHERE type = 'limit.exceeded' AND principal = 'service-account-sender-app'"
-                + " AND client_address = '127.0.0.41'");
+        awaitAudit(
+                "SELECT count(*) FROM audit_event WHERE type = 'limit.exceeded' AND principal = 'service-account-sender-app'"
+                        + " AND client_address = '127.0.0.41'");
     }
 
     private static String message(String subject) {
@@ -75,12 +84,18 @@ class AuthAndLimitsTest {
             assertThat(smtp.reply()).startsWith("421 4.7.0");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        awaitAudit("SELECT count(*) FROM audit_event WHERE type = 'auth.lockout' AND client_address = ? AND detail LIKE 'scope=address%'",
+        awaitAudit(
+                "SELECT count(*) FROM audit_event WHERE type = 'auth.lockout' AND client_address = ? AND detail LIKE 'scope=address%'",
                 attacker);
-        awaitAudit("SELECT count(*) FROM audit_event WHERE type = 'smtp.connection.refused' AND client_address = ?"
-                + " AND detail LIKE 'reason=locked-out%'", attacker);
-        assertThat(Db.count("SELECT count(*) FROM policy_lockout WHERE scope = 'address' AND subject = ?"
-                + " AND locked_until > now() + interval '9 minutes'", attacker)).isEqualTo(1);
+        awaitAudit(
+                "SELECT count(*) FROM audit_event WHERE type = 'smtp.connection.refused' AND client_address = ?"
+                        + " AND detail LIKE 'reason=locked-out%'",
+                attacker);
+        assertThat(Db.count(
+                        "SELECT count(*) FROM policy_lockout WHERE scope = 'address' AND subject = ?"
+                                + " AND locked_until > now() + interval '9 minutes'",
+                        attacker))
+                .isEqualTo(1);
     }
 
     @Test
@@ -94,8 +109,15 @@ class AuthAndLimitsTest {
         try (SmtpTestClient smtp = SmtpTestClient.from(attacker, port(), tls(), new byte[0], false)) {
             assertThat(smtp.reply()).startsWith("421 4.7.0");
         }
-        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("mailgate_smtp_auth_total\\{[^}]*mechanism=\"PLAIN\"[^}]*result=\"failure\"");
+        String metrics = io.restassured.RestAssured.given()
+                .when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(metrics)
+                .containsPattern("mailgate_smtp_auth_total\\{[^}]*mechanism=\"PLAIN\"[^}]*result=\"failure\"");
         assertThat(metrics).containsPattern("mailgate_auth_lockouts_total\\{[^}]*scope=\"address\"");
         assertThat(metrics).containsPattern("mailgate_smtp_connections_refused_total\\{[^}]*reason=\"locked-out\"");
         assertThat(metrics).containsPattern("mailgate_smtp_sessions_total\\{[^}]*door=\"587\"");
@@ -110,15 +132,20 @@ class AuthAndLimitsTest {
             assertThat(smtp.reply()).startsWith("220"); // this instance now trusts "not locked" for a moment
         }
         // another instance locks the address out: only the shared table changes
-        Db.rows("INSERT INTO policy_lockout (scope, subject, locked_until) VALUES ('address', ?, now() + interval '5 minutes')"
-                + " RETURNING 1", address);
+        Db.rows(
+                "INSERT INTO policy_lockout (scope, subject, locked_until) VALUES ('address', ?, now() + interval '5 minutes')"
+                        + " RETURNING 1",
+                address);
         long start = System.nanoTime();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            try (SmtpTestClient smtp = SmtpTestClient.from(address, port(), tls(), new byte[0], false)) {
-                assertThat(smtp.reply()).startsWith("421 4.7.0");
-            }
-        });
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3)); // 1 s of trust, plus a loaded machine
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    try (SmtpTestClient smtp = SmtpTestClient.from(address, port(), tls(), new byte[0], false)) {
+                        assertThat(smtp.reply()).startsWith("421 4.7.0");
+                    }
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isLessThan(Duration.ofSeconds(3)); // 1 s of trust, plus a loaded machine
     }
 
     @Test
@@ -128,12 +155,17 @@ class AuthAndLimitsTest {
             for (int i = 0; i < 3; i++) {
                 smtp.authPlain("dave", "guess-" + i);
             }
-            Db.rows("UPDATE policy_lockout SET locked_until = now() + interval '1 minute'"
-                    + " WHERE scope = 'address' AND subject = ? RETURNING 1", attacker);
+            Db.rows(
+                    "UPDATE policy_lockout SET locked_until = now() + interval '1 minute'"
+                            + " WHERE scope = 'address' AND subject = ? RETURNING 1",
+                    attacker);
             assertThat(smtp.authPlain("dave", "again")).startsWith("454 4.7.0");
         }
-        assertThat(Db.count("SELECT count(*) FROM policy_lockout WHERE scope = 'address' AND subject = ?"
-                + " AND locked_until > now() + interval '9 minutes'", attacker)).isEqualTo(1);
+        assertThat(Db.count(
+                        "SELECT count(*) FROM policy_lockout WHERE scope = 'address' AND subject = ?"
+                                + " AND locked_until > now() + interval '9 minutes'",
+                        attacker))
+                .isEqualTo(1);
     }
 
     @Test

@@ -1,8 +1,5 @@
 package dev.mailgate.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.mailgate.inbound.ProxyHeaderTest;
 import dev.mailgate.inbound.SmtpListeners;
 import dev.mailgate.queue.Door;
@@ -20,6 +17,9 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * Behind a (simulated) load balancer: PROXY protocol on both listeners, the proxy at 127.0.0.2; allow/deny
  * lists and connection limits apply to the address the PROXY header names, and so does every audit row.
@@ -31,11 +31,17 @@ class ConnectionControlTest {
     public static class BehindProxy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mailgate.smtp.proxy-protocol", "true",
-                    "mailgate.smtp.trusted-proxies", "127.0.0.2,127.0.0.3",
-                    "mailgate.smtp.deny", "198.51.100.0/24,2001:db8:bad::/48,127.0.0.5",
-                    "mailgate.smtp.lists-apply-to-api", "true",
-                    "mailgate.smtp.max-connections-per-address", "2");
+            return Map.of(
+                    "mailgate.smtp.proxy-protocol",
+                    "true",
+                    "mailgate.smtp.trusted-proxies",
+                    "127.0.0.2,127.0.0.3",
+                    "mailgate.smtp.deny",
+                    "198.51.100.0/24,2001:db8:bad::/48,127.0.0.5",
+                    "mailgate.smtp.lists-apply-to-api",
+                    "true",
+                    "mailgate.smtp.max-connections-per-address",
+                    "2");
         }
     }
 
@@ -49,7 +55,8 @@ class ConnectionControlTest {
     @Test
     void proxyV1AddressIsTheClientAddressEverywhere() {
         try (SmtpTestClient smtp = viaProxy(v1("203.0.113.7"), Door.SUBMISSION).secured()) {
-            assertThat(smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app"))).startsWith("235");
+            assertThat(smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")))
+                    .startsWith("235");
         }
         awaitRow("SELECT count(*) FROM audit_event WHERE type = 'smtp.connect' AND client_address = '203.0.113.7'");
         awaitRow("SELECT count(*) FROM audit_event WHERE type = 'auth.success' AND client_address = '203.0.113.7'");
@@ -57,17 +64,20 @@ class ConnectionControlTest {
 
     @Test
     void proxyV2OnImplicitTls() throws Exception {
-        try (SmtpTestClient smtp = viaProxy(ProxyHeaderTest.v2("2001:db8:1::77", 40000, "2001:db8::1", 465), Door.SUBMISSIONS)) {
+        try (SmtpTestClient smtp =
+                viaProxy(ProxyHeaderTest.v2("2001:db8:1::77", 40000, "2001:db8::1", 465), Door.SUBMISSIONS)) {
             assertThat(smtp.reply()).startsWith("220 ");
             assertThat(smtp.negotiatedProtocol()).startsWith("TLSv1.");
             assertThat(smtp.command("EHLO client.test")).contains("AUTH");
         }
-        awaitRow("SELECT count(*) FROM audit_event WHERE type = 'smtp.connect' AND client_address = '2001:db8:1:0:0:0:0:77'");
+        awaitRow(
+                "SELECT count(*) FROM audit_event WHERE type = 'smtp.connect' AND client_address = '2001:db8:1:0:0:0:0:77'");
     }
 
     @Test
     void proxyV2OnStartTls() throws Exception {
-        try (SmtpTestClient smtp = viaProxy(ProxyHeaderTest.v2("192.0.2.44", 40000, "10.0.0.1", 587), Door.SUBMISSION)) {
+        try (SmtpTestClient smtp =
+                viaProxy(ProxyHeaderTest.v2("192.0.2.44", 40000, "10.0.0.1", 587), Door.SUBMISSION)) {
             assertThat(smtp.reply()).startsWith("220 ");
         }
         awaitRow("SELECT count(*) FROM audit_event WHERE type = 'smtp.connect' AND client_address = '192.0.2.44'");
@@ -75,13 +85,16 @@ class ConnectionControlTest {
 
     @Test
     void proxyHeaderFromAnUntrustedPeerIsRefused() {
-        try (SmtpTestClient smtp = SmtpTestClient.from("127.0.0.1", port(Door.SUBMISSION), tls(), v1("203.0.113.8"), false)) {
+        try (SmtpTestClient smtp =
+                SmtpTestClient.from("127.0.0.1", port(Door.SUBMISSION), tls(), v1("203.0.113.8"), false)) {
             assertThat(smtp.reply()).startsWith("554 5.7.1");
             assertThat(smtp.closedByServer()).isTrue();
         }
-        awaitRow("SELECT count(*) FROM audit_event WHERE type = 'smtp.connection.refused' AND client_address = '127.0.0.1'"
-                + " AND detail LIKE 'reason=proxy-untrusted%'");
-        assertThat(Db.count("SELECT count(*) FROM audit_event WHERE client_address = '203.0.113.8'")).isZero();
+        awaitRow(
+                "SELECT count(*) FROM audit_event WHERE type = 'smtp.connection.refused' AND client_address = '127.0.0.1'"
+                        + " AND detail LIKE 'reason=proxy-untrusted%'");
+        assertThat(Db.count("SELECT count(*) FROM audit_event WHERE client_address = '203.0.113.8'"))
+                .isZero();
     }
 
     @Test
@@ -99,8 +112,9 @@ class ConnectionControlTest {
                 assertThat(smtp.closedByServer()).isTrue();
             }
         }
-        awaitRow("SELECT count(*) FROM audit_event WHERE type = 'smtp.connection.refused' AND client_address = '198.51.100.9'"
-                + " AND detail LIKE 'reason=denied%'");
+        awaitRow(
+                "SELECT count(*) FROM audit_event WHERE type = 'smtp.connection.refused' AND client_address = '198.51.100.9'"
+                        + " AND detail LIKE 'reason=denied%'");
     }
 
     @Test
@@ -140,10 +154,12 @@ class ConnectionControlTest {
             s.bind(new java.net.InetSocketAddress(from, 0));
             s.connect(new java.net.InetSocketAddress("127.0.0.1", health.getPort()), 10_000);
             s.setSoTimeout(20_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine();
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
     }
@@ -154,7 +170,8 @@ class ConnectionControlTest {
     private static byte[] v1(String source) {
         String family = source.contains(":") ? "TCP6" : "TCP4";
         String destination = source.contains(":") ? "2001:db8::1" : "10.0.0.1";
-        return ("PROXY " + family + " " + source + " " + destination + " 50000 587\r\n").getBytes(StandardCharsets.US_ASCII);
+        return ("PROXY " + family + " " + source + " " + destination + " 50000 587\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private SmtpTestClient viaProxy(byte[] header, Door door) {

@@ -1,8 +1,5 @@
 package dev.mailgate.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The client against an HTTP peer on a real socket that drops connections the way a dying rspamd
@@ -37,8 +37,10 @@ class RspamdClientTest {
     @Test
     void aConnectionLostBeforeTheAnswerIsTriedOnceMore() throws Exception {
         try (DroppingPeer peer = new DroppingPeer(1)) {
-            RspamdClient.Verdict verdict = client(peer).check("x".getBytes(), "a@example.com", List.of("b@example.net"),
-                    "192.0.2.1", "someone", "q1").await().atMost(Duration.ofSeconds(20));
+            RspamdClient.Verdict verdict = client(peer)
+                    .check("x".getBytes(), "a@example.com", List.of("b@example.net"), "192.0.2.1", "someone", "q1")
+                    .await()
+                    .atMost(Duration.ofSeconds(20));
             assertThat(verdict.action()).isEqualTo("reject");
             assertThat(verdict.symbols()).containsExactly("GTUBE");
             assertThat(peer.connections.get()).isEqualTo(2);
@@ -48,8 +50,16 @@ class RspamdClientTest {
     @Test
     void aPeerThatKeepsDroppingFailsAfterTheOneRetry() throws Exception {
         try (DroppingPeer peer = new DroppingPeer(Integer.MAX_VALUE)) {
-            assertThatThrownBy(() -> client(peer).check("x".getBytes(), "a@example.com", List.of("b@example.net"),
-                    "192.0.2.1", "someone", "q2").await().atMost(Duration.ofSeconds(20)))
+            assertThatThrownBy(() -> client(peer)
+                            .check(
+                                    "x".getBytes(),
+                                    "a@example.com",
+                                    List.of("b@example.net"),
+                                    "192.0.2.1",
+                                    "someone",
+                                    "q2")
+                            .await()
+                            .atMost(Duration.ofSeconds(20)))
                     .hasMessageContaining("closed");
             assertThat(peer.connections.get()).isEqualTo(2);
         }
@@ -66,22 +76,27 @@ class RspamdClientTest {
         private final Thread thread;
 
         DroppingPeer(int drops) throws IOException {
-            thread = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket s = server.accept()) {
-                        readRequest(s.getInputStream());
-                        if (connections.incrementAndGet() > drops) {
-                            byte[] body = REJECT.getBytes(StandardCharsets.UTF_8);
-                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                            s.getOutputStream().write(body);
-                            s.getOutputStream().flush();
+            thread = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (Socket s = server.accept()) {
+                                readRequest(s.getInputStream());
+                                if (connections.incrementAndGet() > drops) {
+                                    byte[] body = REJECT.getBytes(StandardCharsets.UTF_8);
+                                    s.getOutputStream()
+                                            .write(
+                                                    ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                                                                    + "Content-Length: " + body.length + "\r\n\r\n")
+                                                            .getBytes(StandardCharsets.US_ASCII));
+                                    s.getOutputStream().write(body);
+                                    s.getOutputStream().flush();
+                                }
+                            } catch (IOException closed) {
+                                return;
+                            }
                         }
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "dropping-rspamd");
+                    },
+                    "dropping-rspamd");
             thread.start();
         }
 

@@ -1,13 +1,13 @@
 package dev.mailgate.queue;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class FreshMessagesTest {
 
@@ -27,7 +27,9 @@ class FreshMessagesTest {
         assertThat(taken.bodyType()).contains("8BITMIME");
         assertThat(taken.door()).isEqualTo("587");
         assertThat(budget.reserved()).isZero();
-        assertThat(fresh.take(m.id())).as("a second delivery reads the database").isEmpty();
+        assertThat(fresh.take(m.id()))
+                .as("a second delivery reads the database")
+                .isEmpty();
         assertThat(fresh.handedOut()).isEqualTo(1);
     }
 
@@ -68,9 +70,21 @@ class FreshMessagesTest {
     }
 
     private static NewMessage message(int size) {
-        Envelope envelope = new Envelope("alice@example.com", List.of(EnvelopeRecipient.of("bob@example.net")),
-                Optional.of("8BITMIME"), false, Optional.empty(), Optional.empty());
-        return new NewMessage(UUID.randomUUID(), Instant.now(), "alice", "192.0.2.1", Door.SUBMISSION, envelope,
-                new byte[size], Optional.empty());
+        Envelope envelope = new Envelope(
+                "alice@example.com",
+                List.of(EnvelopeRecipient.of("bob@example.net")),
+                Optional.of("8BITMIME"),
+                false,
+                Optional.empty(),
+                Optional.empty());
+        return new NewMessage(
+                UUID.randomUUID(),
+                Instant.now(),
+                "alice",
+                "192.0.2.1",
+                Door.SUBMISSION,
+                envelope,
+                new byte[size],
+                Optional.empty());
     }
 }

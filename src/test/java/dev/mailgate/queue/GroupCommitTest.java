@@ -1,8 +1,5 @@
 package dev.mailgate.queue;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.time.Duration;
@@ -10,6 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The grouping rules alone, with a writer that the test completes by hand (the store tests use PostgreSQL). */
 class GroupCommitTest {
@@ -25,7 +25,8 @@ class GroupCommitTest {
         }
 
         void commit(int group) {
-            open.get(group).complete(groups.get(group).stream().map(s -> "ok " + s).toList());
+            open.get(group)
+                    .complete(groups.get(group).stream().map(s -> "ok " + s).toList());
         }
     }
 
@@ -51,20 +52,26 @@ class GroupCommitTest {
     void groupsStopAtTheirItemAndByteBoundsButAlwaysTakeOneItem() {
         HeldWriter writer = new HeldWriter();
         GroupCommit<String, String> commits = new GroupCommit<>(writer::write, String::length, 3, 10, 1);
-        commits.submit("first").subscribe().with(x -> { });
-        List.of("1", "2", "3", "4", "xxxxxxxxxxxxxxxx", "5").forEach(s -> commits.submit(s).subscribe().with(x -> { }));
+        commits.submit("first").subscribe().with(x -> {});
+        List.of("1", "2", "3", "4", "xxxxxxxxxxxxxxxx", "5")
+                .forEach(s -> commits.submit(s).subscribe().with(x -> {}));
         for (int i = 0; i < 4; i++) {
             writer.commit(i);
         }
-        assertThat(writer.groups).containsExactly(List.of("first"), List.of("1", "2", "3"), List.of("4"),
-                List.of("xxxxxxxxxxxxxxxx"), List.of("5"));
+        assertThat(writer.groups)
+                .containsExactly(
+                        List.of("first"),
+                        List.of("1", "2", "3"),
+                        List.of("4"),
+                        List.of("xxxxxxxxxxxxxxxx"),
+                        List.of("5"));
     }
 
     @Test
     void severalGroupsAreInFlightUpToTheBound() {
         HeldWriter writer = new HeldWriter();
         GroupCommit<String, String> commits = new GroupCommit<>(writer::write, String::length, 100, 1000, 2);
-        List.of("a", "b", "c", "d").forEach(s -> commits.submit(s).subscribe().with(x -> { }));
+        List.of("a", "b", "c", "d").forEach(s -> commits.submit(s).subscribe().with(x -> {}));
         assertThat(writer.groups).containsExactly(List.of("a"), List.of("b"));
         writer.commit(1);
         assertThat(writer.groups).containsExactly(List.of("a"), List.of("b"), List.of("c", "d"));
@@ -75,10 +82,15 @@ class GroupCommitTest {
         List<List<String>> calls = new CopyOnWriteArrayList<>();
         HeldWriter blocker = new HeldWriter();
         // hold the single slot so that the next three items queue up and go as one group
-        GroupCommit<String, String> grouped = new GroupCommit<>(items -> items.equals(List.of("hold"))
-                ? blocker.write(items) : commitsWriter(calls, items), String::length, 100, 1000, 1);
-        grouped.submit("hold").subscribe().with(x -> { });
-        List<Uni<String>> answers = List.of("x", "bad", "y").stream().map(grouped::submit).toList();
+        GroupCommit<String, String> grouped = new GroupCommit<>(
+                items -> items.equals(List.of("hold")) ? blocker.write(items) : commitsWriter(calls, items),
+                String::length,
+                100,
+                1000,
+                1);
+        grouped.submit("hold").subscribe().with(x -> {});
+        List<Uni<String>> answers =
+                List.of("x", "bad", "y").stream().map(grouped::submit).toList();
         List<String> results = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         answers.forEach(u -> u.subscribe().with(results::add, failures::add));
@@ -91,19 +103,26 @@ class GroupCommitTest {
 
     @Test
     void aWriterThatThrowsFailsItsCallersAndFreesItsSlot() {
-        GroupCommit<String, String> commits = new GroupCommit<>(items -> {
-            if (items.contains("boom")) {
-                throw new IllegalStateException("boom");
-            }
-            return Uni.createFrom().item(items);
-        }, String::length, 100, 1000, 1);
-        assertThatThrownBy(() -> commits.submit("boom").await().atMost(Duration.ofSeconds(5))).hasMessage("boom");
+        GroupCommit<String, String> commits = new GroupCommit<>(
+                items -> {
+                    if (items.contains("boom")) {
+                        throw new IllegalStateException("boom");
+                    }
+                    return Uni.createFrom().item(items);
+                },
+                String::length,
+                100,
+                1000,
+                1);
+        assertThatThrownBy(() -> commits.submit("boom").await().atMost(Duration.ofSeconds(5)))
+                .hasMessage("boom");
         assertThat(commits.submit("fine").await().atMost(Duration.ofSeconds(5))).isEqualTo("fine");
     }
 
     private static Uni<List<String>> commitsWriter(List<List<String>> calls, List<String> items) {
         calls.add(items);
-        return items.contains("bad") ? Uni.createFrom().failure(new IllegalStateException("refused: bad"))
+        return items.contains("bad")
+                ? Uni.createFrom().failure(new IllegalStateException("refused: bad"))
                 : Uni.createFrom().item(items.stream().map(s -> "ok " + s).toList());
     }
 }

@@ -1,7 +1,5 @@
 package dev.mailgate.queue;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailgate.policy.SendingLimiter;
 import dev.mailgate.submission.Refusal;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +20,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @QuarkusTest
 class MessageStoreTest {
@@ -45,14 +45,27 @@ class MessageStoreTest {
         byte[] header = "Received: from x\r\nSubject: caf\u00e9\r\n\r\n.\r\n".getBytes(StandardCharsets.UTF_8);
         byte[] message = concat(header, raw);
         UUID id = UUID.randomUUID();
-        NewMessage newMessage = new NewMessage(id, Instant.now().truncatedTo(ChronoUnit.MICROS), "alice", "192.0.2.7",
+        NewMessage newMessage = new NewMessage(
+                id,
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                "alice",
+                "192.0.2.7",
                 Door.SUBMISSIONS,
-                new Envelope("alice@example.com", List.of(
-                        new EnvelopeRecipient("bob@example.net", Optional.of("SUCCESS,FAILURE"), Optional.of("rfc822;bob@example.net")),
-                        EnvelopeRecipient.of("carol@Example.ORG"),
-                        EnvelopeRecipient.of("dave@example.net")),
-                        Optional.of("8BITMIME"), false, Optional.of("HDRS"), Optional.of("env-1")),
-                message, Optional.of("<m1@example.com>"));
+                new Envelope(
+                        "alice@example.com",
+                        List.of(
+                                new EnvelopeRecipient(
+                                        "bob@example.net",
+                                        Optional.of("SUCCESS,FAILURE"),
+                                        Optional.of("rfc822;bob@example.net")),
+                                EnvelopeRecipient.of("carol@Example.ORG"),
+                                EnvelopeRecipient.of("dave@example.net")),
+                        Optional.of("8BITMIME"),
+                        false,
+                        Optional.of("HDRS"),
+                        Optional.of("env-1")),
+                message,
+                Optional.of("<m1@example.com>"));
 
         store.store(newMessage).await().atMost(Duration.ofSeconds(10));
 
@@ -66,7 +79,8 @@ class MessageStoreTest {
         assertThat(read.dsnEnvid).isEqualTo("env-1");
 
         List<RecipientEntity> recipients = store.recipients(id).await().atMost(Duration.ofSeconds(10));
-        assertThat(recipients).extracting(r -> r.address)
+        assertThat(recipients)
+                .extracting(r -> r.address)
                 .containsExactly("bob@example.net", "carol@Example.ORG", "dave@example.net");
         assertThat(recipients).extracting(r -> r.domain).containsExactly("example.net", "example.org", "example.net");
         assertThat(recipients).allSatisfy(r -> {
@@ -83,14 +97,31 @@ class MessageStoreTest {
         byte[] raw = ("Subject: repetitive\r\n\r\n" + "line abcdefghijklmnopqrstuvwxyz0123456789\r\n".repeat(2400))
                 .getBytes(StandardCharsets.US_ASCII);
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(id, Instant.now(), "alice", "192.0.2.9", Door.SUBMISSION,
-                new Envelope("alice@example.com", List.of(EnvelopeRecipient.of("bob@example.net")),
-                        Optional.empty(), false, Optional.empty(), Optional.empty()),
-                raw, Optional.empty())).await().atMost(Duration.ofSeconds(10));
+        store.store(new NewMessage(
+                        id,
+                        Instant.now(),
+                        "alice",
+                        "192.0.2.9",
+                        Door.SUBMISSION,
+                        new Envelope(
+                                "alice@example.com",
+                                List.of(EnvelopeRecipient.of("bob@example.net")),
+                                Optional.empty(),
+                                false,
+                                Optional.empty(),
+                                Optional.empty()),
+                        raw,
+                        Optional.empty()))
+                .await()
+                .atMost(Duration.ofSeconds(10));
 
         var row = pool.preparedQuery("SELECT pg_column_compression(raw) AS method, pg_column_size(raw) AS stored,"
-                + " octet_length(raw) AS length FROM message WHERE id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().atMost(Duration.ofSeconds(10)).iterator().next();
+                        + " octet_length(raw) AS length FROM message WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next();
         assertThat(row.getString("method")).isNull();
         assertThat(row.getInteger("length")).isEqualTo(raw.length);
         assertThat(row.getInteger("stored")).isEqualTo(raw.length);
@@ -98,17 +129,33 @@ class MessageStoreTest {
 
     @Test
     void aCommittedMessageKeptForItsDeliveryIsExactlyWhatTheDatabaseHas() {
-        byte[] raw = "From: alice@example.com\r\nSubject: kept\r\n\r\n\u00e9t\u00e9\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] raw =
+                "From: alice@example.com\r\nSubject: kept\r\n\r\n\u00e9t\u00e9\r\n".getBytes(StandardCharsets.UTF_8);
         UUID id = UUID.randomUUID();
         // nanoseconds on purpose: PostgreSQL keeps microseconds, and the kept copy must say the same
         Instant at = Instant.parse("2026-11-27T06:00:00.123456789Z");
-        whileListening(stored -> stored.forEach(fresh::keep), // what DeliveryService does
-                () -> store.store(new NewMessage(id, at, "alice", "192.0.2.8", Door.SUBMISSION,
-                        new Envelope("alice@example.com", List.of(EnvelopeRecipient.of("bob@example.net")),
-                                Optional.of("8BITMIME"), true, Optional.of("FULL"), Optional.of("env-2")),
-                        raw, Optional.of("<kept@example.com>"))).await().atMost(Duration.ofSeconds(10)));
+        whileListening(
+                stored -> stored.forEach(fresh::keep), // what DeliveryService does
+                () -> store.store(new NewMessage(
+                                id,
+                                at,
+                                "alice",
+                                "192.0.2.8",
+                                Door.SUBMISSION,
+                                new Envelope(
+                                        "alice@example.com",
+                                        List.of(EnvelopeRecipient.of("bob@example.net")),
+                                        Optional.of("8BITMIME"),
+                                        true,
+                                        Optional.of("FULL"),
+                                        Optional.of("env-2")),
+                                raw,
+                                Optional.of("<kept@example.com>")))
+                        .await()
+                        .atMost(Duration.ofSeconds(10)));
 
-        DeliveryLedger.StoredMessage readBack = new DeliveryLedger(pool).load(id).await().atMost(Duration.ofSeconds(10));
+        DeliveryLedger.StoredMessage readBack =
+                new DeliveryLedger(pool).load(id).await().atMost(Duration.ofSeconds(10));
         DeliveryLedger.StoredMessage kept = fresh.take(id).orElseThrow();
 
         assertThat(kept).usingRecursiveComparison().isEqualTo(readBack);
@@ -119,10 +166,16 @@ class MessageStoreTest {
     @Test
     void aFailingCommitListenerDoesNotTurnACommittedMessageIntoARefusal() {
         UUID id = UUID.randomUUID();
-        Optional<Refusal> answer = whileListening(stored -> {
-            throw new IllegalStateException("listener bug");
-        }, () -> store.store(aliceToBob(id, "committed"), SendingLimiter.Charge.NONE).await().atMost(Duration.ofSeconds(10)));
-        assertThat(answer).as("committed, so accepted: a 451 now would make the client send it twice").isEmpty();
+        Optional<Refusal> answer = whileListening(
+                stored -> {
+                    throw new IllegalStateException("listener bug");
+                },
+                () -> store.store(aliceToBob(id, "committed"), SendingLimiter.Charge.NONE)
+                        .await()
+                        .atMost(Duration.ofSeconds(10)));
+        assertThat(answer)
+                .as("committed, so accepted: a 451 now would make the client send it twice")
+                .isEmpty();
         assertThat(store.find(id).await().atMost(Duration.ofSeconds(10))).isNotNull();
     }
 
@@ -142,25 +195,44 @@ class MessageStoreTest {
         // eight at once form groups: within a group, the limiter admits in order and only the admitted are written
         String principal = "group-" + UUID.randomUUID();
         SendingLimiter.Window three = new SendingLimiter.Window("messages", Duration.ofHours(1), 3);
-        List<NewMessage> messages = IntStream.range(0, 8).mapToObj(i -> new NewMessage(UUID.randomUUID(), Instant.now(),
-                principal, "192.0.2.9", Door.SUBMISSION, Envelope.simple("a@example.com", List.of("b@example.net")),
-                ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), Optional.empty())).toList();
+        List<NewMessage> messages = IntStream.range(0, 8)
+                .mapToObj(i -> new NewMessage(
+                        UUID.randomUUID(),
+                        Instant.now(),
+                        principal,
+                        "192.0.2.9",
+                        Door.SUBMISSION,
+                        Envelope.simple("a@example.com", List.of("b@example.net")),
+                        ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII),
+                        Optional.empty()))
+                .toList();
 
         Set<UUID> handedToListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<Optional<Refusal>> answers = whileListening(stored -> stored.forEach(m -> handedToListeners.add(m.id())),
-                () -> Uni.join().all(messages.stream()
-                        .map(m -> store.store(m, new SendingLimiter.Charge(principal, 1, List.of(three)))).toList())
-                        .andFailFast().await().atMost(Duration.ofSeconds(30)));
+        List<Optional<Refusal>> answers = whileListening(
+                stored -> stored.forEach(m -> handedToListeners.add(m.id())),
+                () -> Uni.join()
+                        .all(messages.stream()
+                                .map(m -> store.store(m, new SendingLimiter.Charge(principal, 1, List.of(three))))
+                                .toList())
+                        .andFailFast()
+                        .await()
+                        .atMost(Duration.ofSeconds(30)));
 
         assertThat(answers).filteredOn(Optional::isEmpty).hasSize(3);
-        assertThat(answers).filteredOn(Optional::isPresent)
+        assertThat(answers)
+                .filteredOn(Optional::isPresent)
                 .allSatisfy(r -> assertThat(r.get().smtpReply()).startsWith("451 4.7.1"));
         for (int i = 0; i < messages.size(); i++) {
             UUID id = messages.get(i).id();
             boolean stored = store.find(id).await().atMost(Duration.ofSeconds(10)) != null;
-            assertThat(stored).as("message %d stored exactly when admitted", i).isEqualTo(answers.get(i).isEmpty());
-            assertThat(store.recipients(id).await().atMost(Duration.ofSeconds(10))).hasSize(stored ? 1 : 0);
-            assertThat(handedToListeners.contains(id)).as("handed on for delivery only if stored").isEqualTo(stored);
+            assertThat(stored)
+                    .as("message %d stored exactly when admitted", i)
+                    .isEqualTo(answers.get(i).isEmpty());
+            assertThat(store.recipients(id).await().atMost(Duration.ofSeconds(10)))
+                    .hasSize(stored ? 1 : 0);
+            assertThat(handedToListeners.contains(id))
+                    .as("handed on for delivery only if stored")
+                    .isEqualTo(stored);
         }
     }
 
@@ -171,9 +243,18 @@ class MessageStoreTest {
         Set<Long> stored = new HashSet<>();
         List<Uni<Void>> stores = new ArrayList<>();
         for (int m = 0; m < messages; m++) {
-            List<String> rcpts = IntStream.range(0, perMessage).mapToObj(i -> "r" + i + "@claim.test").toList();
-            stores.add(store.store(new NewMessage(UUID.randomUUID(), Instant.now().minusSeconds(1), "p", "127.0.0.1",
-                    Door.API, Envelope.simple("p@example.com", rcpts), "x".getBytes(), Optional.empty())));
+            List<String> rcpts = IntStream.range(0, perMessage)
+                    .mapToObj(i -> "r" + i + "@claim.test")
+                    .toList();
+            stores.add(store.store(new NewMessage(
+                    UUID.randomUUID(),
+                    Instant.now().minusSeconds(1),
+                    "p",
+                    "127.0.0.1",
+                    Door.API,
+                    Envelope.simple("p@example.com", rcpts),
+                    "x".getBytes(),
+                    Optional.empty())));
         }
         Uni.join().all(stores).andFailFast().await().atMost(Duration.ofSeconds(30));
 
@@ -194,12 +275,16 @@ class MessageStoreTest {
         assertThat(claimedByB).isNotEmpty();
         assertThat(all.size()).isGreaterThanOrEqualTo(messages * perMessage);
         // once leased, nothing is due any more
-        assertThat(store.claimDue("worker-c", 1000, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10))).isEmpty();
+        assertThat(store.claimDue("worker-c", 1000, Duration.ofMinutes(5))
+                        .await()
+                        .atMost(Duration.ofSeconds(10)))
+                .isEmpty();
     }
 
     private void drain(String worker, ConcurrentLinkedQueue<Long> sink) {
         while (true) {
-            List<ClaimedRecipient> batch = store.claimDue(worker, 7, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10));
+            List<ClaimedRecipient> batch =
+                    store.claimDue(worker, 7, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10));
             if (batch.isEmpty()) {
                 return;
             }
@@ -227,9 +312,15 @@ class MessageStoreTest {
     }
 
     private static NewMessage aliceToBob(UUID id, String subject) {
-        return new NewMessage(id, Instant.now(), "alice", "192.0.2.8", Door.SUBMISSION,
+        return new NewMessage(
+                id,
+                Instant.now(),
+                "alice",
+                "192.0.2.8",
+                Door.SUBMISSION,
                 Envelope.simple("alice@example.com", List.of("bob@example.net")),
-                ("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), Optional.empty());
+                ("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII),
+                Optional.empty());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

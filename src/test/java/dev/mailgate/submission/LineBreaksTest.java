@@ -1,10 +1,10 @@
 package dev.mailgate.submission;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class LineBreaksTest {
 
@@ -14,7 +14,9 @@ class LineBreaksTest {
         assertThat(LineBreaks.nextLf(text, 0, text.length)).isEqualTo(11);
         assertThat(LineBreaks.nextCrOrLf(text, 0, text.length)).isEqualTo(10);
         assertThat(LineBreaks.nextLf(text, 12, text.length)).isEqualTo(text.length - 1);
-        assertThat(LineBreaks.nextLf(text, 12, text.length - 1)).as("an LF past the range").isEqualTo(text.length - 1);
+        assertThat(LineBreaks.nextLf(text, 12, text.length - 1))
+                .as("an LF past the range")
+                .isEqualTo(text.length - 1);
         assertThat(LineBreaks.nextCrOrLf(text, 0, 10)).as("none in range").isEqualTo(10);
     }
 
@@ -27,7 +29,9 @@ class LineBreaksTest {
             byte[] text = new byte[random.nextInt(40)];
             for (int i = 0; i < text.length; i++) {
                 // mostly plain text, so that whole words without a line end occur
-                text[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + random.nextInt(26));
+                text[i] = random.nextInt(4) == 0
+                        ? alphabet[random.nextInt(alphabet.length)]
+                        : (byte) ('a' + random.nextInt(26));
             }
             int from = text.length == 0 ? 0 : random.nextInt(text.length + 1);
             int to = from + random.nextInt(text.length - from + 1);

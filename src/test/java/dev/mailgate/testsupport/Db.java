@@ -16,8 +16,7 @@ import java.util.Map;
  */
 public final class Db {
 
-    private Db() {
-    }
+    private Db() {}
 
     public static List<Map<String, Object>> rows(String sql, Object... params) {
         PostgresServer pg = PostgresServer.shared();

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Dkimpy {
 
-    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    private static final String PYTHON =
+            Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
     private static final String SCRIPT = """
             import sys, dkim
@@ -43,14 +44,15 @@ public final class Dkimpy {
             sys.exit(0 if ok else 1)
             """;
 
-    private Dkimpy() {
-    }
+    private Dkimpy() {}
 
     /** Runs dkimpy on the message with the given "name txt" records; returns its one-line verdict. */
     public static String verify(byte[] message, Path records) throws IOException, InterruptedException {
         Path script = Files.createTempFile("dkimverify", ".py");
         Files.writeString(script, SCRIPT);
-        Process p = new ProcessBuilder(PYTHON, script.toString(), records.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(PYTHON, script.toString(), records.toString())
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(message);
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -73,15 +75,20 @@ public final class Dkimpy {
         }
         KeyPair kp = g.generateKeyPair();
         String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(kp.getPrivate().getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(kp.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
         Files.createDirectories(keysDir);
         Files.writeString(keysDir.resolve(selector + "._domainkey." + domain + ".pem"), pem);
         String record = algorithm.equals("RSA")
-                ? "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded())
+                ? "v=DKIM1; k=rsa; p="
+                        + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded())
                 : "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(rawEd25519(kp.getPublic()));
-        Files.writeString(records, selector + "._domainkey." + domain + " " + record + "\n",
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                records,
+                selector + "._domainkey." + domain + " " + record + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** RFC 8463 §4.2: the record holds the bare 32-byte key, not the X.509 structure. */

@@ -11,8 +11,7 @@ public final class JwtPayload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JwtPayload() {
-    }
+    private JwtPayload() {}
 
     public static JsonNode of(String jwt) {
         String[] parts = jwt.split("\\.");

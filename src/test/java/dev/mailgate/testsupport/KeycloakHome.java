@@ -48,21 +48,22 @@ final class KeycloakHome {
         }
         Path unpacked = Path.of("target", "keycloak-dist").toAbsolutePath();
         try (Stream<Path> candidates = Files.list(unpacked)) {
-            Path path = candidates.filter(p -> p.getFileName().toString().matches("keycloak-\\d.*"))
+            Path path = candidates
+                    .filter(p -> p.getFileName().toString().matches("keycloak-\\d.*"))
                     .filter(p -> Files.isRegularFile(p.resolve("bin/kc.sh")))
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no Keycloak under " + unpacked));
             return path;
         } catch (IOException e) {
-            throw new IllegalStateException("Keycloak is not unpacked: run ./mvnw process-test-resources (looked in "
-                    + unpacked + ")", e);
+            throw new IllegalStateException(
+                    "Keycloak is not unpacked: run ./mvnw process-test-resources (looked in " + unpacked + ")", e);
         }
     }
 
     private static void requireDistribution(Path path) {
         if (!Files.isRegularFile(path.resolve("bin/kc.sh"))) {
-            throw new IllegalStateException("no Keycloak distribution at " + path
-                    + ": run ./mvnw process-test-resources, which unpacks it");
+            throw new IllegalStateException(
+                    "no Keycloak distribution at " + path + ": run ./mvnw process-test-resources, which unpacks it");
         }
     }
 
@@ -84,9 +85,11 @@ final class KeycloakHome {
         copyTree(distribution.resolve("conf"), root.resolve("conf"));
         Files.createDirectories(root.resolve("lib/lib"));
         Files.copy(distribution.resolve("lib/quarkus-run.jar"), root.resolve("lib/quarkus-run.jar"));
-        Path augmented = Files.isDirectory(augmentationCache()) ? augmentationCache() : distribution.resolve("lib/quarkus");
+        Path augmented =
+                Files.isDirectory(augmentationCache()) ? augmentationCache() : distribution.resolve("lib/quarkus");
         copyTree(augmented, root.resolve("lib/quarkus"));
-        for (String shared : List.of("lib/app", "lib/lib/boot", "lib/lib/main", "lib/lib/deployment", "themes", "providers")) {
+        for (String shared :
+                List.of("lib/app", "lib/lib/boot", "lib/lib/main", "lib/lib/deployment", "themes", "providers")) {
             if (Files.exists(distribution.resolve(shared))) {
                 Files.createSymbolicLink(root.resolve(shared), distribution.resolve(shared));
             }
@@ -111,7 +114,8 @@ final class KeycloakHome {
         if (Files.isDirectory(cache)) {
             return;
         }
-        Path partial = cache.resolveSibling(cache.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Path partial = cache.resolveSibling(
+                cache.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
             copyTree(root.resolve("lib/quarkus"), partial);
             Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
@@ -151,7 +155,8 @@ final class KeycloakHome {
         }
         // Files.walk does not follow symlinks, so the shared distribution behind them is never touched.
         try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // best effort: a temp folder left behind is harmless
         }

@@ -33,6 +33,7 @@ public final class KeycloakServer {
 
     /** The realm that mailgate trusts; {@code other} exists to issue tokens mailgate must refuse. */
     public static final String REALM = "mail";
+
     public static final String OTHER_REALM = "other";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
@@ -44,7 +45,8 @@ public final class KeycloakServer {
     private final KeycloakHome home;
     private final RealmTemplates realms;
     private final Path logFile;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
     private Duration startTime;
 
@@ -69,8 +71,9 @@ public final class KeycloakServer {
             KeycloakServer root = SystemLoaded.delegate(KeycloakServer.class, "shared", instance -> {
                 @SuppressWarnings("unchecked")
                 Map<String, String> values = (Map<String, String>) SystemLoaded.call(instance, "generatedValues");
-                return new KeycloakServer((Integer) SystemLoaded.call(instance, "port"), null, RealmTemplates.of(values),
-                        (Path) SystemLoaded.call(instance, "logFile"));
+                return new KeycloakServer(
+                        (Integer) SystemLoaded.call(instance, "port"), null, RealmTemplates.of(values), (Path)
+                                SystemLoaded.call(instance, "logFile"));
             });
             if (root != null) {
                 shared = root;
@@ -78,9 +81,11 @@ public final class KeycloakServer {
             }
             int port = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
             Path distribution = KeycloakHome.distribution();
-            Path logFile = distribution.getParent().getParent().resolve("keycloak").resolve("keycloak-" + port + ".log");
+            Path logFile =
+                    distribution.getParent().getParent().resolve("keycloak").resolve("keycloak-" + port + ".log");
             RealmTemplates realms = RealmTemplates.generate();
-            KeycloakServer server = new KeycloakServer(port, KeycloakHome.createFor(distribution, realms), realms, logFile);
+            KeycloakServer server =
+                    new KeycloakServer(port, KeycloakHome.createFor(distribution, realms), realms, logFile);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keycloak-stop"));
             server.start();
             shared = server;
@@ -92,13 +97,16 @@ public final class KeycloakServer {
         long started = System.nanoTime();
         try {
             Files.createDirectories(logFile.getParent());
-            ProcessBuilder builder = new ProcessBuilder(home.script().toString(), "start-dev",
-                    "--http-port=" + port, "--import-realm")
+            ProcessBuilder builder = new ProcessBuilder(
+                            home.script().toString(), "start-dev", "--http-port=" + port, "--import-realm")
                     .directory(home.root().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile());
             // The admin account is never used by the tests; it only has to exist and not be guessable.
-            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin-" + RealmTemplates.randomValue().substring(0, 8));
+            builder.environment()
+                    .put(
+                            "KC_BOOTSTRAP_ADMIN_USERNAME",
+                            "admin-" + RealmTemplates.randomValue().substring(0, 8));
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", RealmTemplates.randomValue());
             process = builder.start();
         } catch (IOException e) {
@@ -118,7 +126,10 @@ public final class KeycloakServer {
                 throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "\n" + logTail());
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(probe)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -189,8 +200,9 @@ public final class KeycloakServer {
 
     /** An access token for a client's service account (client-credentials grant) in realm {@code mail}. */
     public String clientCredentialsToken(String clientId) {
-        return token(realmUrl(), Map.of("grant_type", "client_credentials", "client_id", clientId,
-                "client_secret", secret(clientId)));
+        return token(
+                realmUrl(),
+                Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret(clientId)));
     }
 
     /**
@@ -203,8 +215,8 @@ public final class KeycloakServer {
 
     /** Like {@link #passwordToken(String, String)} with a given password; a wrong one fails with {@code invalid_grant}. */
     public String passwordToken(String clientId, String username, String password) {
-        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("grant_type", "password", "client_id", clientId,
-                "username", username, "password", password));
+        Map<String, String> form = new java.util.LinkedHashMap<>(
+                Map.of("grant_type", "password", "client_id", clientId, "username", username, "password", password));
         if (realms.hasSecret(clientId)) {
             form.put("client_secret", secret(clientId));
         }
@@ -213,13 +225,21 @@ public final class KeycloakServer {
 
     /** A client-credentials token of {@code sender-app} in realm {@code other}: right role and audience, wrong issuer. */
     public String otherRealmToken() {
-        return token(otherRealmUrl(), Map.of("grant_type", "client_credentials", "client_id", "sender-app",
-                "client_secret", realms.otherRealmSenderSecret()));
+        return token(
+                otherRealmUrl(),
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        "sender-app",
+                        "client_secret",
+                        realms.otherRealmSenderSecret()));
     }
 
     private String token(String realmUrl, Map<String, String> form) {
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(30))

@@ -1,13 +1,13 @@
 package dev.mailgate.testsupport;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Proves the realm template gives mailgate's tests the tokens they count on. */
 class KeycloakServerTest {
@@ -27,13 +27,16 @@ class KeycloakServerTest {
         assertThat(audience(claims)).contains("mailgate");
         assertThat(realmRoles(claims)).contains("mail-send");
         JsonNode senders = claims.get("allowed_senders");
-        assertThat(senders.isArray()).as("allowed_senders is a JSON array: %s", senders).isTrue();
+        assertThat(senders.isArray())
+                .as("allowed_senders is a JSON array: %s", senders)
+                .isTrue();
         assertThat(texts(senders)).containsExactly("app@example.com", "@apps.example.com");
     }
 
     @Test
     void serviceAccountsDifferOnlyWhereTheirNamesSay() {
-        assertThat(realmRoles(JwtPayload.of(keycloak.clientCredentialsToken("no-role-app")))).doesNotContain("mail-send");
+        assertThat(realmRoles(JwtPayload.of(keycloak.clientCredentialsToken("no-role-app"))))
+                .doesNotContain("mail-send");
 
         JsonNode noAudience = JwtPayload.of(keycloak.clientCredentialsToken("no-audience-app"));
         assertThat(audience(noAudience)).doesNotContain("mailgate");
@@ -79,7 +82,9 @@ class KeycloakServerTest {
     void carolMayAlsoSendForHerDomain() {
         for (String client : List.of("mail-client", "mailgate")) {
             JsonNode claims = JwtPayload.of(keycloak.passwordToken(client, "carol"));
-            assertThat(claims.get("allowed_senders").isArray()).as("via %s: %s", client, claims).isTrue();
+            assertThat(claims.get("allowed_senders").isArray())
+                    .as("via %s: %s", client, claims)
+                    .isTrue();
             assertThat(texts(claims.get("allowed_senders"))).containsExactly("@carol.example.org");
             assertThat(realmRoles(claims)).contains("mail-send");
         }

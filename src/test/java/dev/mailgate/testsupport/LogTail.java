@@ -9,8 +9,7 @@ import java.util.List;
 /** The last lines of a child process's log file, to put into failure messages. */
 public final class LogTail {
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     public static String of(Path logFile, int lines) {
         try {

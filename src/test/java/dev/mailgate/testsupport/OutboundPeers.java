@@ -38,7 +38,8 @@ public class OutboundPeers implements QuarkusTestResourceLifecycleManager {
                     .a("mx.sink.test", "127.0.0.1")
                     .a("dead.sink.test", "127.0.0.2") // nothing listens there: connection refused
                     .mx("ok.test", 10, "mx.sink.test")
-                    .mx("fallback.test", 10, "dead.sink.test").mx("fallback.test", 20, "mx.sink.test")
+                    .mx("fallback.test", 10, "dead.sink.test")
+                    .mx("fallback.test", 20, "mx.sink.test")
                     .mx("defer.test", 10, "mx.sink.test")
                     .mx("reject.test", 10, "mx.sink.test")
                     .mx("sender.test", 10, "mx.sink.test")

@@ -18,6 +18,7 @@ public final class PostgresServer {
     private final java.nio.file.Path dataDirectory;
     /** Set when another class loader owns the server: "start"/"stop" go to it. */
     private final java.util.function.Consumer<String> owner;
+
     private EmbeddedPostgres postgres;
 
     private PostgresServer(int port, java.nio.file.Path dataDirectory, java.util.function.Consumer<String> owner) {
@@ -29,8 +30,13 @@ public final class PostgresServer {
     /** The server of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
-            PostgresServer root = SystemLoaded.delegate(PostgresServer.class, "shared", instance -> new PostgresServer(
-                    (Integer) SystemLoaded.call(instance, "port"), null, command -> SystemLoaded.call(instance, command)));
+            PostgresServer root = SystemLoaded.delegate(
+                    PostgresServer.class,
+                    "shared",
+                    instance -> new PostgresServer(
+                            (Integer) SystemLoaded.call(instance, "port"),
+                            null,
+                            command -> SystemLoaded.call(instance, command)));
             if (root != null) {
                 shared = root;
                 return shared;
@@ -42,10 +48,13 @@ public final class PostgresServer {
             }
             shared.start();
             PostgresServer owned = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                owned.stop();
-                deleteTree(owned.dataDirectory);
-            }, "postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                owned.stop();
+                                deleteTree(owned.dataDirectory);
+                            },
+                            "postgres-stop"));
         }
         return shared;
     }
@@ -114,7 +123,8 @@ public final class PostgresServer {
 
     private static void deleteTree(java.nio.file.Path root) {
         try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp folder left behind is no test failure
         }

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 /** Stops a process together with its descendants: kc.sh runs java as a child, which a plain destroy would orphan. */
 public final class ProcessTree {
 
-    private ProcessTree() {
-    }
+    private ProcessTree() {}
 
     /** SIGTERM to the whole tree (children first), then SIGKILL to whatever is still alive after {@code grace}. */
     public static void kill(ProcessHandle root, Duration grace) {

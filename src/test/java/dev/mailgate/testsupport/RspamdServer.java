@@ -81,16 +81,38 @@ public final class RspamdServer {
             Path local = Files.createDirectories(home.resolve("local.d"));
             Path override = Files.createDirectories(home.resolve("override.d"));
             int normal = freePort();
-            Files.writeString(override.resolve("worker-normal.inc"), "bind_socket = \"127.0.0.1:" + normal + "\";\ncount = 1;\n");
-            Files.writeString(override.resolve("worker-controller.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\ncount = 1;\n");
-            Files.writeString(override.resolve("worker-proxy.inc"), "bind_socket = \"127.0.0.1:" + freePort() + "\";\ncount = 1;\n");
+            Files.writeString(
+                    override.resolve("worker-normal.inc"), "bind_socket = \"127.0.0.1:" + normal + "\";\ncount = 1;\n");
+            Files.writeString(
+                    override.resolve("worker-controller.inc"),
+                    "bind_socket = \"127.0.0.1:" + freePort() + "\";\ncount = 1;\n");
+            Files.writeString(
+                    override.resolve("worker-proxy.inc"),
+                    "bind_socket = \"127.0.0.1:" + freePort() + "\";\ncount = 1;\n");
             Files.writeString(override.resolve("logging.inc"), "type = \"console\";\nlevel = \"warning\";\n");
             Files.writeString(local.resolve("options.inc"), "disable_hyperscan = true;\n");
             Files.writeString(home.resolve("rspamd.local.lua"), TEST_RULES);
-            ProcessBuilder builder = new ProcessBuilder(List.of(BINARY.toString(), "-f", "-i", "-u", "root", "-g", "root",
-                    "-c", CONFIG.toString(), "--var", "LOCAL_CONFDIR=" + home, "--var", "DBDIR=" + home,
-                    "--var", "RUNDIR=" + home, "--var", "LOGDIR=" + home))
-                    .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("rspamd.log").toFile());
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                            BINARY.toString(),
+                            "-f",
+                            "-i",
+                            "-u",
+                            "root",
+                            "-g",
+                            "root",
+                            "-c",
+                            CONFIG.toString(),
+                            "--var",
+                            "LOCAL_CONFDIR=" + home,
+                            "--var",
+                            "DBDIR=" + home,
+                            "--var",
+                            "RUNDIR=" + home,
+                            "--var",
+                            "LOGDIR=" + home))
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("rspamd.log").toFile());
             if (!"root".equals(System.getProperty("user.name"))) {
                 builder.command().removeAll(List.of("-u", "root", "-g", "root"));
             }
@@ -107,10 +129,12 @@ public final class RspamdServer {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("rspamd exited with " + process.exitValue() + "; see " + home.resolve("rspamd.log"));
+                throw new IllegalStateException(
+                        "rspamd exited with " + process.exitValue() + "; see " + home.resolve("rspamd.log"));
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
+                HttpURLConnection c =
+                        (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) {
@@ -127,7 +151,8 @@ public final class RspamdServer {
             }
         }
         stop();
-        throw new IllegalStateException("rspamd did not answer within " + limit + "; see " + home.resolve("rspamd.log"));
+        throw new IllegalStateException(
+                "rspamd did not answer within " + limit + "; see " + home.resolve("rspamd.log"));
     }
 
     /** The last lines of rspamd's log, for a failing test's message. */

@@ -42,7 +42,8 @@ public final class SmtpTestClient implements AutoCloseable {
      * Connects from a chosen loopback source address (127.0.0.0/8: each test its own "client"), first
      * writes {@code preamble} (e.g. a PROXY protocol header; may be empty), then for 465 does the TLS handshake.
      */
-    public static SmtpTestClient from(String localAddress, int port, SSLContext tls, byte[] preamble, boolean implicitTls) {
+    public static SmtpTestClient from(
+            String localAddress, int port, SSLContext tls, byte[] preamble, boolean implicitTls) {
         try {
             Socket s = new Socket();
             s.bind(new java.net.InetSocketAddress(localAddress, 0));
@@ -124,7 +125,8 @@ public final class SmtpTestClient implements AutoCloseable {
     /** Upgrades the socket to TLS without sending anything. */
     public void upgrade() {
         try {
-            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
+            SSLSocket ssl =
+                    (SSLSocket) tls.getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
             ssl.setUseClientMode(true);
             ssl.startHandshake();
             use(ssl);
@@ -199,7 +201,8 @@ public final class SmtpTestClient implements AutoCloseable {
             while (true) {
                 int b = in.read();
                 if (b < 0) {
-                    throw new IOException("connection closed by server after: " + line.toString(StandardCharsets.UTF_8));
+                    throw new IOException(
+                            "connection closed by server after: " + line.toString(StandardCharsets.UTF_8));
                 }
                 if (previous == '\r' && b == '\n') {
                     byte[] bytes = line.toByteArray();

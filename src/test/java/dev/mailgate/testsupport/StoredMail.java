@@ -13,8 +13,7 @@ public final class StoredMail {
 
     private static final Pattern QUEUED_AS = Pattern.compile("queued as ([0-9a-f-]{36})");
 
-    private StoredMail() {
-    }
+    private StoredMail() {}
 
     /** The message id from a {@code 250 2.0.0 OK queued as <uuid>} reply. */
     public static UUID idFromReply(String reply) {
@@ -60,12 +59,14 @@ public final class StoredMail {
 
     public static List<String> recipientStates(UUID id) {
         return Db.rows("SELECT state FROM recipient WHERE message_id = ? ORDER BY id", id).stream()
-                .map(r -> (String) r.get("state")).toList();
+                .map(r -> (String) r.get("state"))
+                .toList();
     }
 
     public static List<String> recipientAddresses(UUID id) {
         return Db.rows("SELECT address FROM recipient WHERE message_id = ? ORDER BY id", id).stream()
-                .map(r -> (String) r.get("address")).toList();
+                .map(r -> (String) r.get("address"))
+                .toList();
     }
 
     /** How many stored messages contain this marker anywhere in their bytes. */

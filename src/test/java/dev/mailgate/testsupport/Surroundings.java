@@ -17,7 +17,8 @@ public class Surroundings implements QuarkusTestResourceLifecycleManager {
     /** The certificate both SMTP listeners present; test clients trust it. */
     public static synchronized TestCertificates certificates() {
         if (certificates == null) {
-            certificates = TestCertificates.generate(Path.of("target", "test-tls").toAbsolutePath());
+            certificates =
+                    TestCertificates.generate(Path.of("target", "test-tls").toAbsolutePath());
         }
         return certificates;
     }

@@ -11,8 +11,7 @@ import java.util.function.Function;
  */
 final class SystemLoaded {
 
-    private SystemLoaded() {
-    }
+    private SystemLoaded() {}
 
     /**
      * When {@code type} is not the system-loaded class, the system-loaded singleton (from its static

@@ -1,8 +1,5 @@
 package dev.mailgate.testsupport;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +19,9 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class TestCertificatesTest {
 
     @TempDir
@@ -37,12 +37,14 @@ class TestCertificatesTest {
         TestCertificates read = TestCertificates.read(folder);
         X509Certificate certificate = read.certificate();
         assertThat(certificate).isEqualTo(generated.certificate());
-        assertThat(read.privateKey().getEncoded()).isEqualTo(generated.privateKey().getEncoded());
+        assertThat(read.privateKey().getEncoded())
+                .isEqualTo(generated.privateKey().getEncoded());
         assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
-        assertThat(certificate.getSubjectAlternativeNames())
-                .contains(List.of(2, "localhost"), List.of(7, "127.0.0.1"));
-        long validity = certificate.getNotAfter().getTime() - certificate.getNotBefore().getTime();
-        assertThat(Duration.ofMillis(validity)).isBetween(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(2));
+        assertThat(certificate.getSubjectAlternativeNames()).contains(List.of(2, "localhost"), List.of(7, "127.0.0.1"));
+        long validity =
+                certificate.getNotAfter().getTime() - certificate.getNotBefore().getTime();
+        assertThat(Duration.ofMillis(validity))
+                .isBetween(Duration.ofDays(1), Duration.ofDays(1).plusMinutes(2));
         certificate.checkValidity();
         certificate.verify(certificate.getPublicKey());
     }
@@ -51,7 +53,8 @@ class TestCertificatesTest {
     void clientsTrustingItCompleteAHandshakeByNameAndByAddress() throws Exception {
         TestCertificates certificates = TestCertificates.generate(folder);
         for (String host : List.of("localhost", "127.0.0.1")) {
-            assertThat(echoOverTls(certificates.serverContext(), certificates.clientContext(), host)).isEqualTo("hello");
+            assertThat(echoOverTls(certificates.serverContext(), certificates.clientContext(), host))
+                    .isEqualTo("hello");
         }
     }
 
@@ -75,8 +78,10 @@ class TestCertificatesTest {
     }
 
     /** One TLS connection through the loopback interface, checking the host name like an HTTPS client. */
-    private static String echoOverTls(SSLContext serverContext, SSLContext clientContext, String host) throws Exception {
-        try (SSLServerSocket server = (SSLServerSocket) serverContext.getServerSocketFactory()
+    private static String echoOverTls(SSLContext serverContext, SSLContext clientContext, String host)
+            throws Exception {
+        try (SSLServerSocket server = (SSLServerSocket) serverContext
+                .getServerSocketFactory()
                 .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> {
                 try (SSLSocket accepted = (SSLSocket) server.accept()) {
@@ -87,7 +92,8 @@ class TestCertificatesTest {
                     // the client reports what went wrong
                 }
             });
-            try (SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket(host, server.getLocalPort())) {
+            try (SSLSocket client =
+                    (SSLSocket) clientContext.getSocketFactory().createSocket(host, server.getLocalPort())) {
                 SSLParameters parameters = client.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});

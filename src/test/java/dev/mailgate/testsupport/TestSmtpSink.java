@@ -3,7 +3,6 @@ package dev.mailgate.testsupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -63,12 +62,13 @@ public final class TestSmtpSink implements AutoCloseable {
                 b.enableTLS().startTlsSocketFactory(sslContext(), false);
             }
             if (username != null) {
-                b.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
-                        (u, p, ctx) -> {
-                            if (!u.equals(username) || !p.equals(password)) {
-                                throw new org.subethamail.smtp.auth.LoginFailedException("bad credentials");
-                            }
-                        }));
+                b.requireAuth()
+                        .authenticationHandlerFactory(
+                                new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory((u, p, ctx) -> {
+                                    if (!u.equals(username) || !p.equals(password)) {
+                                        throw new org.subethamail.smtp.auth.LoginFailedException("bad credentials");
+                                    }
+                                }));
             }
             server = b.build();
         } catch (Exception e) {
@@ -97,7 +97,8 @@ public final class TestSmtpSink implements AutoCloseable {
                 if (domain.equals("reject.test")) {
                     throw new RejectException(550, "5.1.1 <" + r + ">: no such user here");
                 }
-                if (domain.equals("defer.test") && tries.computeIfAbsent(r, k -> new AtomicInteger()).getAndIncrement() == 0) {
+                if (domain.equals("defer.test")
+                        && tries.computeIfAbsent(r, k -> new AtomicInteger()).getAndIncrement() == 0) {
                     throw new RejectException(451, "4.7.1 <" + r + ">: greylisted, try again later");
                 }
                 rcpts.add(r);
@@ -112,14 +113,14 @@ public final class TestSmtpSink implements AutoCloseable {
                 rcpts.forEach(r -> env.append(r).append('\n'));
                 Files.write(dir.resolve(n + ".eml.tmp"), out.toByteArray());
                 Files.writeString(dir.resolve(n + ".env"), env.toString(), StandardCharsets.UTF_8);
-                Files.writeString(dir.resolve(n + ".session"), String.valueOf(ctx.getRemoteAddress()), StandardCharsets.UTF_8);
+                Files.writeString(
+                        dir.resolve(n + ".session"), String.valueOf(ctx.getRemoteAddress()), StandardCharsets.UTF_8);
                 Files.move(dir.resolve(n + ".eml.tmp"), dir.resolve(n + ".eml"));
                 return null;
             }
 
             @Override
-            public void done() {
-            }
+            public void done() {}
         };
     }
 
@@ -130,9 +131,10 @@ public final class TestSmtpSink implements AutoCloseable {
         X500Name subject = new X500Name("CN=mx.sink.test");
         Date from = new Date(System.currentTimeMillis() - 86_400_000L);
         Date to = new Date(System.currentTimeMillis() + 86_400_000L * 30);
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(subject,
-                BigInteger.valueOf(System.nanoTime()), from, to, subject, kp.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                subject, BigInteger.valueOf(System.nanoTime()), from, to, subject, kp.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("sink", kp.getPrivate(), "pw".toCharArray(), new X509Certificate[] {cert});
@@ -147,5 +149,4 @@ public final class TestSmtpSink implements AutoCloseable {
     public void close() {
         server.stop();
     }
-
 }
