@@ -1,6 +1,6 @@
 package dev.mailgate.api;
 
-import dev.mailgate.submission.Refusal;
+import dev.mailgate.mail.Refusal;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.mailgate.api;
 
-import dev.mailgate.queue.Envelope;
-import dev.mailgate.queue.EnvelopeRecipient;
-import dev.mailgate.submission.HeaderSection;
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.EnvelopeRecipient;
+import dev.mailgate.mail.HeaderSection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.mailgate.api;
 
-import dev.mailgate.auth.Identity;
 import dev.mailgate.auth.IdentityMapper;
+import dev.mailgate.mail.Identity;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,6 +1,7 @@
 package dev.mailgate.auth;
 
 import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.mail.Identity;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;

@@ -1,5 +1,6 @@
 package dev.mailgate.auth;
 
+import dev.mailgate.mail.Identity;
 import io.quarkus.oidc.client.OidcClientException;
 import io.quarkus.oidc.client.OidcClients;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package dev.mailgate.auth;
 
+import dev.mailgate.mail.Identity;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.smallrye.mutiny.Uni;

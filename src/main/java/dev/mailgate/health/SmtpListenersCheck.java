@@ -1,7 +1,7 @@
 package dev.mailgate.health;
 
 import dev.mailgate.inbound.SmtpListeners;
-import dev.mailgate.queue.Door;
+import dev.mailgate.mail.Door;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;

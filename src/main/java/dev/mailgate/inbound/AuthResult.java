@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.auth.Identity;
+import dev.mailgate.mail.Identity;
 
 /** The answer to an {@link SessionAction.Authenticate} action. */
 public sealed interface AuthResult {

@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.submission.LineBreaks;
+import dev.mailgate.mail.LineBreaks;
 import java.util.Arrays;
 
 /**

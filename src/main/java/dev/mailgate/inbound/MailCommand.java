@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.auth.Identity;
+import dev.mailgate.mail.Identity;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

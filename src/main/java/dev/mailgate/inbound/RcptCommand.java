@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.EnvelopeRecipient;
+import dev.mailgate.mail.EnvelopeRecipient;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.auth.Identity;
-import dev.mailgate.queue.Envelope;
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.Identity;
 import java.util.UUID;
 
 /**

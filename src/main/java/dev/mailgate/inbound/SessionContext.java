@@ -1,7 +1,7 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.mail.Door;
 import dev.mailgate.queue.ContentBudget;
-import dev.mailgate.queue.Door;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.Door;
-import dev.mailgate.submission.Refusal;
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Refusal;
 import dev.mailgate.submission.SubmissionOutcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.EnvelopeRecipient;
+import dev.mailgate.mail.EnvelopeRecipient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.mailgate.outbound;
 
 import dev.mailgate.config.MailgateConfig.Delivery.TlsPolicy;
-import dev.mailgate.submission.LineBreaks;
+import dev.mailgate.mail.LineBreaks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;

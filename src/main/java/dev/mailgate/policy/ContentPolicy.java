@@ -1,8 +1,8 @@
 package dev.mailgate.policy;
 
 import dev.mailgate.config.MailgateConfig;
-import dev.mailgate.submission.HeaderSection;
-import dev.mailgate.submission.Refusal;
+import dev.mailgate.mail.HeaderSection;
+import dev.mailgate.mail.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;

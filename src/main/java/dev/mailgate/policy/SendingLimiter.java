@@ -1,8 +1,8 @@
 package dev.mailgate.policy;
 
-import dev.mailgate.auth.Identity;
 import dev.mailgate.config.MailgateConfig;
-import dev.mailgate.submission.Refusal;
+import dev.mailgate.mail.Identity;
+import dev.mailgate.mail.Refusal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;

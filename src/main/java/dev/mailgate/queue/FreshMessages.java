@@ -1,5 +1,6 @@
 package dev.mailgate.queue;
 
+import dev.mailgate.mail.Envelope;
 import dev.mailgate.queue.DeliveryLedger.StoredMessage;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

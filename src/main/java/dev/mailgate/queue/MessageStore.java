@@ -1,7 +1,9 @@
 package dev.mailgate.queue;
 
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.EnvelopeRecipient;
+import dev.mailgate.mail.Refusal;
 import dev.mailgate.policy.SendingLimiter;
-import dev.mailgate.submission.Refusal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

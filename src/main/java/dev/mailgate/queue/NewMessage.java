@@ -1,5 +1,7 @@
 package dev.mailgate.queue;
 
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Envelope;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,6 +1,8 @@
 package dev.mailgate.submission;
 
-import dev.mailgate.auth.Identity;
+import dev.mailgate.mail.HeaderSection;
+import dev.mailgate.mail.Identity;
+import dev.mailgate.mail.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.mailgate.submission;
 
+import dev.mailgate.mail.Refusal;
 import java.util.UUID;
 
 /** What became of a submission: committed under an id, or refused with nothing stored. */

@@ -1,6 +1,6 @@
 package dev.mailgate.api;
 
-import dev.mailgate.submission.HeaderSection;
+import dev.mailgate.mail.HeaderSection;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package dev.mailgate.auth;
 
 import dev.mailgate.inbound.SmtpListeners;
-import dev.mailgate.queue.Door;
+import dev.mailgate.mail.Door;
 import dev.mailgate.testsupport.KeycloakServer;
 import dev.mailgate.testsupport.SmtpTestClient;
 import dev.mailgate.testsupport.Surroundings;

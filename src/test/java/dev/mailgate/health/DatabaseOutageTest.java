@@ -1,7 +1,7 @@
 package dev.mailgate.health;
 
 import dev.mailgate.inbound.SmtpListeners;
-import dev.mailgate.queue.Door;
+import dev.mailgate.mail.Door;
 import dev.mailgate.testsupport.KeycloakServer;
 import dev.mailgate.testsupport.PostgresServer;
 import dev.mailgate.testsupport.SmtpTestClient;

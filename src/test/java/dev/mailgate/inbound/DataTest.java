@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.submission.Refusal;
+import dev.mailgate.mail.Refusal;
 import dev.mailgate.submission.SubmissionOutcome;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -201,7 +201,7 @@ class DataTest {
                 SessionSettings.submissions(SmtpDriver.HOST),
                 new SessionContext(
                         "2001:db8::1",
-                        dev.mailgate.queue.Door.SUBMISSIONS,
+                        dev.mailgate.mail.Door.SUBMISSIONS,
                         SmtpDriver.CLOCK,
                         () -> new UUID(7, 7),
                         java.util.Optional.of(new TlsInfo("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),

@@ -149,7 +149,7 @@ class MailTest {
     @Test
     void nonAsciiAddressNeedsSmtpUtf8() {
         SmtpDriver d = SmtpDriver.submission().secured();
-        d.verifier = c -> new AuthResult.Success(new dev.mailgate.auth.Identity(
+        d.verifier = c -> new AuthResult.Success(new dev.mailgate.mail.Identity(
                 "jörg",
                 java.util.Optional.of("jörg@example.com"),
                 java.util.List.of(),

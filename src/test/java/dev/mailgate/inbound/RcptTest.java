@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.EnvelopeRecipient;
+import dev.mailgate.mail.EnvelopeRecipient;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

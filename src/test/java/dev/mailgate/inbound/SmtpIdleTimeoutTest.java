@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.Door;
+import dev.mailgate.mail.Door;
 import dev.mailgate.testsupport.SmtpTestClient;
 import dev.mailgate.testsupport.Surroundings;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,7 +1,7 @@
 package dev.mailgate.outbound;
 
-import dev.mailgate.queue.Door;
-import dev.mailgate.queue.Envelope;
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Envelope;
 import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;

@@ -1,7 +1,7 @@
 package dev.mailgate.policy;
 
 import dev.mailgate.inbound.SmtpListeners;
-import dev.mailgate.queue.Door;
+import dev.mailgate.mail.Door;
 import dev.mailgate.testsupport.Db;
 import dev.mailgate.testsupport.KeycloakServer;
 import dev.mailgate.testsupport.SmtpTestClient;

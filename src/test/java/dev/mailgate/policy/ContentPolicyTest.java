@@ -1,6 +1,6 @@
 package dev.mailgate.policy;
 
-import dev.mailgate.submission.HeaderSection;
+import dev.mailgate.mail.HeaderSection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

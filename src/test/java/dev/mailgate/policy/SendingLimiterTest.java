@@ -1,7 +1,7 @@
 package dev.mailgate.policy;
 
-import dev.mailgate.auth.Identity;
-import dev.mailgate.submission.Refusal;
+import dev.mailgate.mail.Identity;
+import dev.mailgate.mail.Refusal;
 import dev.mailgate.testsupport.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,10 +1,10 @@
 package dev.mailgate.policy;
 
-import dev.mailgate.auth.Identity;
 import dev.mailgate.inbound.SmtpListeners;
-import dev.mailgate.queue.Door;
-import dev.mailgate.queue.Envelope;
-import dev.mailgate.submission.Submission;
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.Identity;
+import dev.mailgate.mail.Submission;
 import dev.mailgate.submission.SubmissionOutcome;
 import dev.mailgate.submission.SubmissionService;
 import dev.mailgate.testsupport.Db;

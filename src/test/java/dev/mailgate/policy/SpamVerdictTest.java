@@ -1,11 +1,11 @@
 package dev.mailgate.policy;
 
 import dev.mailgate.audit.AuditLog;
-import dev.mailgate.auth.Identity;
-import dev.mailgate.queue.Door;
-import dev.mailgate.queue.Envelope;
-import dev.mailgate.submission.HeaderSection;
-import dev.mailgate.submission.Submission;
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.HeaderSection;
+import dev.mailgate.mail.Identity;
+import dev.mailgate.mail.Submission;
 import dev.mailgate.testsupport.Db;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;

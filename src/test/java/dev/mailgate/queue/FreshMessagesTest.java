@@ -1,5 +1,8 @@
 package dev.mailgate.queue;
 
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.EnvelopeRecipient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,10 @@
 package dev.mailgate.queue;
 
+import dev.mailgate.mail.Door;
+import dev.mailgate.mail.Envelope;
+import dev.mailgate.mail.EnvelopeRecipient;
+import dev.mailgate.mail.Refusal;
 import dev.mailgate.policy.SendingLimiter;
-import dev.mailgate.submission.Refusal;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package dev.mailgate.submission;
+package dev.mailgate.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,8 +1,5 @@
-package dev.mailgate.submission;
+package dev.mailgate.mail;
 
-import dev.mailgate.auth.Identity;
-import dev.mailgate.queue.Door;
-import dev.mailgate.queue.Envelope;
 import java.util.UUID;
 
 /**

@@ -1,4 +1,4 @@
-package dev.mailgate.auth;
+package dev.mailgate.mail;
 
 import java.util.List;
 import java.util.Locale;

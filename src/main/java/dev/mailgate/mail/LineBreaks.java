@@ -1,4 +1,4 @@
-package dev.mailgate.submission;
+package dev.mailgate.mail;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

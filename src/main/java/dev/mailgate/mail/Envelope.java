@@ -1,4 +1,4 @@
-package dev.mailgate.queue;
+package dev.mailgate.mail;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.mailgate.submission;
+package dev.mailgate.mail;
 
 /**
  * Why a submission was not accepted, in the vocabulary of both doors: the SMTP reply

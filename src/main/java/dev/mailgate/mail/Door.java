@@ -1,4 +1,4 @@
-package dev.mailgate.queue;
+package dev.mailgate.mail;
 
 /** Which way a message came in. The stored value is the label. */
 public enum Door {
