@@ -1,8 +1,8 @@
 package dev.mailgate.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.config.MailgateConfig;
-import dev.mailgate.queue.ContentBudget;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

@@ -1,6 +1,6 @@
 package dev.mailgate.audit;
 
-import dev.mailgate.queue.SafeContext;
+import dev.mailgate.db.SafeDuplicatedContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -106,7 +106,8 @@ public class AuditLog {
         while (batch.size() < MAX_BATCH && (event = pending.poll()) != null) {
             batch.add(toEntity(event));
         }
-        return SafeContext.run(vertx, () -> sessions.withTransaction((s, tx) -> s.persistAll(batch.toArray())))
+        return SafeDuplicatedContext.run(
+                        vertx, () -> sessions.withTransaction((s, tx) -> s.persistAll(batch.toArray())))
                 .onFailure()
                 .invoke(failure -> batch.forEach(e -> pending.add(fromEntity(e))))
                 .eventually(() -> flushing.set(false))

@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.ContentBudget;
+import dev.mailgate.budget.ContentBudget;
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;

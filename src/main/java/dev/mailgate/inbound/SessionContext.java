@@ -1,7 +1,7 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.mail.Door;
-import dev.mailgate.queue.ContentBudget;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,9 +1,9 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.mail.Door;
 import dev.mailgate.policy.ConnectionGate;
-import dev.mailgate.queue.ContentBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,13 +1,12 @@
 package dev.mailgate.outbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.dkim.DkimKeys;
 import dev.mailgate.queue.ClaimedRecipient;
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.DeliveryLedger;
 import dev.mailgate.queue.DeliveryLedger.AttemptInfo;
 import dev.mailgate.queue.DeliveryLedger.Outcome;
 import dev.mailgate.queue.DeliveryLedger.StoredMessage;
-import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.RecipientState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -78,7 +77,7 @@ public final class DeliveryEngine {
     }
 
     private final Vertx vertx;
-    private final MessageStore claims;
+    private final FreshMessages fresh;
     private final DeliveryLedger ledger;
     private final Transport transport;
     private final DkimKeys dkim;
@@ -98,8 +97,8 @@ public final class DeliveryEngine {
 
     public DeliveryEngine(
             Vertx vertx,
-            MessageStore claims,
             DeliveryLedger ledger,
+            FreshMessages fresh,
             Transport transport,
             DkimKeys dkim,
             Settings settings,
@@ -108,7 +107,7 @@ public final class DeliveryEngine {
             ContentBudget budget) {
         this.budget = budget;
         this.vertx = vertx;
-        this.claims = claims;
+        this.fresh = fresh;
         this.ledger = ledger;
         this.transport = transport;
         this.dkim = dkim;
@@ -159,7 +158,7 @@ public final class DeliveryEngine {
             // claim no more than free workers can start soon: claimed work waits under a lease
             limit = Math.max(1, Math.min(settings.batchSize(), (settings.workers() - inFlight) * 8));
         }
-        claims.claimDue(workerId, limit, settings.lease())
+        ledger.claimDue(workerId, limit, settings.lease())
                 .subscribe()
                 .with(
                         claimed -> {
@@ -251,7 +250,7 @@ public final class DeliveryEngine {
     }
 
     private Uni<Void> deliver(Group g) {
-        return ledger.load(g.messageId()).flatMap(stored -> {
+        return load(g.messageId()).flatMap(stored -> {
             if (stored == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -265,6 +264,12 @@ public final class DeliveryEngine {
             }
             return send(g, stored, dkim.signIfKeyed(stored.raw(), now));
         });
+    }
+
+    /** From memory if this instance committed it moments ago, else from the database. */
+    private Uni<StoredMessage> load(UUID messageId) {
+        Optional<StoredMessage> kept = fresh.take(messageId);
+        return kept.isPresent() ? Uni.createFrom().item(kept.get()) : ledger.load(messageId);
     }
 
     private Uni<Void> send(Group g, StoredMessage stored, byte[] content) {

@@ -1,11 +1,10 @@
 package dev.mailgate.outbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.config.MailgateConfig.Delivery;
 import dev.mailgate.dkim.DkimKeys;
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.queue.DeliveryLedger;
-import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -63,7 +62,7 @@ public class DeliveryService {
         this.metrics = new DeliveryMetrics(registry);
         this.budget = budget;
         this.fresh = fresh;
-        this.ledger = new DeliveryLedger(pool, fresh);
+        this.ledger = new DeliveryLedger(pool);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -72,7 +71,7 @@ public class DeliveryService {
             LOG.info("outbound delivery is disabled in this instance (mailgate.delivery.enabled=false)");
             return;
         }
-        DeliveryEngine local = newEngine(store, ledger, MailgateConfig.localHostName() + "-" + UUID.randomUUID());
+        DeliveryEngine local = newEngine(ledger, fresh, MailgateConfig.localHostName() + "-" + UUID.randomUUID());
         engines.add(local);
         // A message committed here goes out without waiting for the timer, and its first attempt takes it
         // from memory. Only instances that deliver keep copies: nobody else would take them.
@@ -100,20 +99,17 @@ public class DeliveryService {
 
     /** As {@link #newIndependentEngine(Pool, String)} with its own number of concurrent deliveries (benchmarks). */
     public DeliveryEngine newIndependentEngine(Pool otherPool, String workerId, int workers) {
-        DeliveryEngine e = newEngine(
-                new MessageStore(sessions, otherPool, vertx, store.limiter()),
-                new DeliveryLedger(otherPool),
-                workerId,
-                workers);
+        DeliveryEngine e = newEngine(new DeliveryLedger(otherPool), new FreshMessages(budget), workerId, workers);
         engines.add(e);
         return e;
     }
 
-    private DeliveryEngine newEngine(MessageStore claims, DeliveryLedger ledgerToUse, String workerId) {
-        return newEngine(claims, ledgerToUse, workerId, config.delivery().workers());
+    private DeliveryEngine newEngine(DeliveryLedger ledgerToUse, FreshMessages freshToUse, String workerId) {
+        return newEngine(ledgerToUse, freshToUse, workerId, config.delivery().workers());
     }
 
-    private DeliveryEngine newEngine(MessageStore claims, DeliveryLedger ledgerToUse, String workerId, int workers) {
+    private DeliveryEngine newEngine(
+            DeliveryLedger ledgerToUse, FreshMessages freshToUse, String workerId, int workers) {
         Delivery d = config.delivery();
         String helo = d.effectiveHeloName(config.smtp());
         DeliveryEngine.Settings settings = new DeliveryEngine.Settings(
@@ -127,7 +123,7 @@ public class DeliveryService {
                 helo,
                 d.delayNotice());
         return new DeliveryEngine(
-                vertx, claims, ledgerToUse, transport(d, helo), dkim, settings, workerId, metrics, budget);
+                vertx, ledgerToUse, freshToUse, transport(d, helo), dkim, settings, workerId, metrics, budget);
     }
 
     private Transport transport(Delivery d, String helo) {

@@ -6,15 +6,19 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Delivery state transitions. {@link #record} writes, in one transaction, the attempt of every
+ * The delivery side of the durable queue. {@link #claimDue} leases due recipients with
+ * {@code FOR UPDATE SKIP LOCKED}, so any number of workers and instances on one database never take the
+ * same recipient twice. {@link #record} writes, in one transaction, the attempt of every
  * recipient of one delivery, their new state (delivered / deferred with the next try / bounced /
  * failed), the end of their lease and, if one is due, the DSN message with its recipient. Only rows
  * still leased by the calling worker are changed, so a worker whose lease ran out cannot overwrite
@@ -56,6 +60,20 @@ public class DeliveryLedger {
 
     /** Queue depth and the age of the oldest message still to deliver. */
     public record QueueStats(long depth, Optional<Instant> oldest) {}
+
+    private static final String CLAIM_DUE = """
+            UPDATE recipient r
+               SET claimed_by = $1, claimed_until = now() + make_interval(secs => $3)
+              FROM (SELECT id FROM recipient
+                     WHERE state IN ('queued', 'deferred')
+                       AND next_attempt_at <= now()
+                       AND (claimed_until IS NULL OR claimed_until < now())
+                     ORDER BY next_attempt_at
+                     LIMIT $2
+                     FOR UPDATE SKIP LOCKED) due, message m
+             WHERE r.id = due.id AND m.id = r.message_id
+            RETURNING r.id, r.message_id, r.address, r.domain, r.attempts, r.state, r.dsn_notify, r.dsn_orcpt, m.size
+            """;
 
     private static final String LOAD = """
             SELECT id, received_at, envelope_sender, raw, smtputf8, body_type, dsn_ret, dsn_envid, message_id, door
@@ -104,23 +122,40 @@ public class DeliveryLedger {
             """;
 
     private final Pool pool;
-    private final FreshMessages fresh;
 
     public DeliveryLedger(Pool pool) {
-        this(pool, null);
-    }
-
-    /** A ledger that takes messages this instance just committed from memory instead of reading them back. */
-    public DeliveryLedger(Pool pool, FreshMessages fresh) {
         this.pool = pool;
-        this.fresh = fresh;
     }
 
+    /**
+     * Leases up to {@code limit} due recipients (queued or deferred, next attempt reached, not leased
+     * by a live worker) to {@code worker} for {@code lease}. One statement, so the claim is its own
+     * short transaction: rows locked by another claimer are skipped, never waited for or taken twice.
+     */
+    public Uni<List<ClaimedRecipient>> claimDue(String worker, int limit, Duration lease) {
+        double seconds = lease.toMillis() / 1000.0;
+        return pool.preparedQuery(CLAIM_DUE)
+                .execute(Tuple.of(worker, limit, seconds))
+                .map(rows -> {
+                    List<ClaimedRecipient> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.add(new ClaimedRecipient(
+                                row.getLong("id"),
+                                row.getUUID("message_id"),
+                                row.getString("address"),
+                                row.getString("domain"),
+                                row.getInteger("attempts"),
+                                RecipientState.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT)),
+                                row.getString("dsn_notify"),
+                                row.getString("dsn_orcpt"),
+                                row.getLong("size")));
+                    }
+                    return claimed;
+                });
+    }
+
+    /** The stored message, or null if there is none with this id. */
     public Uni<StoredMessage> load(UUID id) {
-        Optional<StoredMessage> kept = fresh == null ? Optional.empty() : fresh.take(id);
-        if (kept.isPresent()) {
-            return Uni.createFrom().item(kept.get());
-        }
         return pool.preparedQuery(LOAD).execute(Tuple.of(id)).map(rows -> {
             if (rows.size() == 0) {
                 return null;

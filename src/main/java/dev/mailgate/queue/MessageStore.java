@@ -1,5 +1,7 @@
 package dev.mailgate.queue;
 
+import dev.mailgate.db.GroupCommit;
+import dev.mailgate.db.SafeDuplicatedContext;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
 import dev.mailgate.mail.Refusal;
@@ -9,13 +11,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,26 +33,11 @@ import org.jboss.logging.Logger;
  * for a message that a crash could lose. Submissions arriving together are committed together
  * ({@link GroupCommit}): one WAL flush for many messages is what lets a small machine accept thousands
  * a second. The write path uses the reactive PostgreSQL client under Hibernate Reactive directly
- * (pipelined statements, no per-entity work); reads map to the Hibernate entities.
- * {@link #claimDue} leases due recipients with {@code FOR UPDATE SKIP LOCKED}, so any number of workers
- * and instances on one database never take the same recipient twice.
+ * (pipelined statements, no per-entity work); reads map to the Hibernate entities. Claiming and
+ * recording deliveries is the {@link DeliveryLedger}'s part of the queue.
  */
 @ApplicationScoped
 public class MessageStore {
-
-    private static final String CLAIM_DUE = """
-            UPDATE recipient r
-               SET claimed_by = $1, claimed_until = now() + make_interval(secs => $3)
-              FROM (SELECT id FROM recipient
-                     WHERE state IN ('queued', 'deferred')
-                       AND next_attempt_at <= now()
-                       AND (claimed_until IS NULL OR claimed_until < now())
-                     ORDER BY next_attempt_at
-                     LIMIT $2
-                     FOR UPDATE SKIP LOCKED) due, message m
-             WHERE r.id = due.id AND m.id = r.message_id
-            RETURNING r.id, r.message_id, r.address, r.domain, r.attempts, r.state, r.dsn_notify, r.dsn_orcpt, m.size
-            """;
 
     private static final String INSERT_MESSAGE = "INSERT INTO message (id, received_at, principal, client_address,"
             + " door, envelope_sender, size, raw, message_id, body_type, smtputf8, dsn_ret, dsn_envid)"
@@ -216,43 +200,16 @@ public class MessageStore {
 
     /** The message with this id, or null. */
     public Uni<MessageEntity> find(UUID id) {
-        return SafeContext.run(vertx, () -> sessions.withSession(s -> s.find(MessageEntity.class, id)));
+        return SafeDuplicatedContext.run(vertx, () -> sessions.withSession(s -> s.find(MessageEntity.class, id)));
     }
 
     /** Recipients of a message, in the order they were given. */
     public Uni<List<RecipientEntity>> recipients(UUID messageId) {
-        return SafeContext.run(
+        return SafeDuplicatedContext.run(
                 vertx,
                 () -> sessions.withSession(s -> s.createSelectionQuery(
                                 "from RecipientEntity where messageId = :id order by id", RecipientEntity.class)
                         .setParameter("id", messageId)
                         .getResultList()));
-    }
-
-    /**
-     * Leases up to {@code limit} due recipients (queued or deferred, next attempt reached, not leased
-     * by a live worker) to {@code worker} for {@code lease}. One statement, so the claim is its own
-     * short transaction: rows locked by another claimer are skipped, never waited for or taken twice.
-     */
-    public Uni<List<ClaimedRecipient>> claimDue(String worker, int limit, Duration lease) {
-        double seconds = lease.toMillis() / 1000.0;
-        return pool.preparedQuery(CLAIM_DUE)
-                .execute(Tuple.of(worker, limit, seconds))
-                .map(rows -> {
-                    List<ClaimedRecipient> claimed = new ArrayList<>();
-                    for (Row row : rows) {
-                        claimed.add(new ClaimedRecipient(
-                                row.getLong("id"),
-                                row.getUUID("message_id"),
-                                row.getString("address"),
-                                row.getString("domain"),
-                                row.getInteger("attempts"),
-                                RecipientState.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT)),
-                                row.getString("dsn_notify"),
-                                row.getString("dsn_orcpt"),
-                                row.getLong("size")));
-                    }
-                    return claimed;
-                });
     }
 }

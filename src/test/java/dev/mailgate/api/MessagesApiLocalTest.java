@@ -29,10 +29,10 @@ class MessagesApiLocalTest {
     private static final String PROBLEMS = ApiScenarios.PROBLEMS;
 
     @jakarta.inject.Inject
-    dev.mailgate.queue.ContentBudget budget;
+    dev.mailgate.budget.ContentBudget budget;
 
     @jakarta.inject.Inject
-    dev.mailgate.queue.FreshMessages fresh;
+    dev.mailgate.outbound.FreshMessages fresh;
 
     @Test
     @TestSecurity(user = "local-sender", roles = "mail-send")

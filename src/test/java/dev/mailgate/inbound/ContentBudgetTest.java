@@ -1,6 +1,6 @@
 package dev.mailgate.inbound;
 
-import dev.mailgate.queue.ContentBudget;
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.submission.SubmissionOutcome;
 import org.junit.jupiter.api.Test;
 

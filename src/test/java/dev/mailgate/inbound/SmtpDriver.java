@@ -1,9 +1,9 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Identity;
 import dev.mailgate.mail.Refusal;
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.submission.SubmissionOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.mailgate.inbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.mail.Door;
-import dev.mailgate.queue.ContentBudget;
 import dev.mailgate.testsupport.Db;
 import dev.mailgate.testsupport.KeycloakServer;
 import dev.mailgate.testsupport.SmtpTestClient;

@@ -2,7 +2,6 @@ package dev.mailgate.outbound;
 
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
-import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import dev.mailgate.queue.RecipientEntity;

@@ -1,10 +1,9 @@
 package dev.mailgate.outbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
-import dev.mailgate.queue.ContentBudget;
-import dev.mailgate.queue.FreshMessages;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import dev.mailgate.queue.RecipientEntity;

@@ -4,6 +4,7 @@ import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
 import dev.mailgate.mail.Refusal;
+import dev.mailgate.outbound.FreshMessages;
 import dev.mailgate.policy.SendingLimiter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -12,13 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -236,71 +234,6 @@ class MessageStoreTest {
             assertThat(handedToListeners.contains(id))
                     .as("handed on for delivery only if stored")
                     .isEqualTo(stored);
-        }
-    }
-
-    @Test
-    void twoConcurrentWorkersNeverClaimTheSameRecipient() {
-        int messages = 60;
-        int perMessage = 5;
-        Set<Long> stored = new HashSet<>();
-        List<Uni<Void>> stores = new ArrayList<>();
-        for (int m = 0; m < messages; m++) {
-            List<String> rcpts = IntStream.range(0, perMessage)
-                    .mapToObj(i -> "r" + i + "@claim.test")
-                    .toList();
-            stores.add(store.store(new NewMessage(
-                    UUID.randomUUID(),
-                    Instant.now().minusSeconds(1),
-                    "p",
-                    "127.0.0.1",
-                    Door.API,
-                    Envelope.simple("p@example.com", rcpts),
-                    "x".getBytes(),
-                    Optional.empty())));
-        }
-        Uni.join().all(stores).andFailFast().await().atMost(Duration.ofSeconds(30));
-
-        ConcurrentLinkedQueue<Long> claimedByA = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Long> claimedByB = new ConcurrentLinkedQueue<>();
-        Thread a = new Thread(() -> drain("worker-a", claimedByA));
-        Thread b = new Thread(() -> drain("worker-b", claimedByB));
-        a.start();
-        b.start();
-        join(a);
-        join(b);
-
-        List<Long> all = new ArrayList<>(claimedByA);
-        all.addAll(claimedByB);
-        assertThat(all).doesNotHaveDuplicates();
-        // both workers took part, and together they took every due recipient (others' rows may exist too)
-        assertThat(claimedByA).isNotEmpty();
-        assertThat(claimedByB).isNotEmpty();
-        assertThat(all.size()).isGreaterThanOrEqualTo(messages * perMessage);
-        // once leased, nothing is due any more
-        assertThat(store.claimDue("worker-c", 1000, Duration.ofMinutes(5))
-                        .await()
-                        .atMost(Duration.ofSeconds(10)))
-                .isEmpty();
-    }
-
-    private void drain(String worker, ConcurrentLinkedQueue<Long> sink) {
-        while (true) {
-            List<ClaimedRecipient> batch =
-                    store.claimDue(worker, 7, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10));
-            if (batch.isEmpty()) {
-                return;
-            }
-            batch.forEach(r -> sink.add(r.id()));
-        }
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 

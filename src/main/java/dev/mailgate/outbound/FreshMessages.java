@@ -1,7 +1,9 @@
-package dev.mailgate.queue;
+package dev.mailgate.outbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.queue.DeliveryLedger.StoredMessage;
+import dev.mailgate.queue.NewMessage;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,8 +1,11 @@
-package dev.mailgate.queue;
+package dev.mailgate.outbound;
 
+import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
+import dev.mailgate.queue.DeliveryLedger;
+import dev.mailgate.queue.NewMessage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.mailgate.queue;
+package dev.mailgate.budget;
 
 import dev.mailgate.config.MailgateConfig;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * <li>A delivery takes a few times the message's size (the loaded, signed and dot-stuffed copies) and
  * waits for room, except when no delivery runs at all, so the largest message still goes out.</li>
  * <li>An HTTPS send takes twice its declared length before its body is read (the API's pre-body guard).</li>
- * <li>{@link FreshMessages} keeps just-committed messages for their delivery, only while three
+ * <li>{@code outbound.FreshMessages} keeps just-committed messages for their delivery, only while three
  * quarters of the budget are free.</li>
  * </ul>
  */

@@ -1,4 +1,4 @@
-package dev.mailgate.queue;
+package dev.mailgate.db;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;

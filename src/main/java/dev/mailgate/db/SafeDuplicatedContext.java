@@ -1,4 +1,4 @@
-package dev.mailgate.queue;
+package dev.mailgate.db;
 
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -12,9 +12,9 @@ import java.util.function.Supplier;
  * HTTP requests get one for free; SMTP sockets, schedulers and tests do not. Every store operation
  * therefore runs its work on a fresh safe duplicated context, wherever the caller is.
  */
-public final class SafeContext {
+public final class SafeDuplicatedContext {
 
-    private SafeContext() {}
+    private SafeDuplicatedContext() {}
 
     public static <T> Uni<T> run(Vertx vertx, Supplier<Uni<T>> work) {
         Context current = Vertx.currentContext();
