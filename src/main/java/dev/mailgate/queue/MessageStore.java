@@ -4,8 +4,6 @@ import dev.mailgate.db.GroupCommit;
 import dev.mailgate.db.SafeDuplicatedContext;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
-import dev.mailgate.mail.Refusal;
-import dev.mailgate.policy.SendingLimiter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,23 +47,22 @@ public class MessageStore {
             + " door, message_id, detail) VALUES ($1, 'message.accepted', $2, $3, $4, $5, $6)";
 
     /** One submission waiting for its group: the message and what it uses of its sender's limits. */
-    private record Submitted(NewMessage message, SendingLimiter.Charge charge) {}
+    private record Submitted(NewMessage message, SendingQuota.Charge charge) {}
 
     private static final Logger LOG = Logger.getLogger(MessageStore.class);
 
     private final Mutiny.SessionFactory sessions;
     private final Pool pool;
     private final Vertx vertx;
-    private final SendingLimiter limiter;
-    private final GroupCommit<Submitted, Optional<Refusal>> commits;
+    private final SendingQuota quota = new SendingQuota();
+    private final GroupCommit<Submitted, Optional<SendingQuota.Exceeded>> commits;
     private final List<Consumer<List<NewMessage>>> committedListeners = new CopyOnWriteArrayList<>();
 
     @Inject
-    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx, SendingLimiter limiter) {
+    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx) {
         this.sessions = sessions;
         this.pool = pool;
         this.vertx = vertx;
-        this.limiter = limiter;
         // One group in flight, up to 256 messages or 4 MB: groups of one principal would all queue on its
         // counter row anyway, and waiting in PostgreSQL's lock queue costs more than waiting here, where the
         // next group just grows (measured: 1 in flight accepts a third more than 4 on the SMTP bench).
@@ -92,35 +89,25 @@ public class MessageStore {
         }
     }
 
-    /** The limiter whose counts commit with the messages (another store on another pool shares it). */
-    public SendingLimiter limiter() {
-        return limiter;
-    }
-
-    /** Stores the message and every recipient atomically; the Uni completes after the commit. */
-    public Uni<Void> store(NewMessage message) {
-        return store(message, SendingLimiter.Charge.NONE).replaceWithVoid();
-    }
-
     /**
-     * Stores the message if its sender's limits still allow it: completes with nothing once the message
-     * is committed, or with the limit's refusal (and nothing written).
+     * Stores the message and every recipient atomically if its sender's quota still allows it: completes
+     * with nothing once the message is committed, or with the limit it exceeds (and nothing written).
      */
-    public Uni<Optional<Refusal>> store(NewMessage message, SendingLimiter.Charge charge) {
+    public Uni<Optional<SendingQuota.Exceeded>> store(NewMessage message, SendingQuota.Charge charge) {
         return commits.submit(new Submitted(message, charge));
     }
 
     /**
      * One transaction per group in three round trips: BEGIN and the counter locks go out together; the
-     * counts, all inserts go out together once the limiter has decided; then COMMIT.
+     * counts and all inserts go out together once the quota has decided; then COMMIT.
      */
-    private Uni<List<Optional<Refusal>>> write(List<Submitted> group) {
+    private Uni<List<Optional<SendingQuota.Exceeded>>> write(List<Submitted> group) {
         return Uni.createFrom()
                 .completionStage(() -> pool.getDelegate()
                         .getConnection()
                         .compose(conn -> {
                             Future<Transaction> tx = conn.begin();
-                            return limiter.admit(
+                            return quota.admit(
                                             conn,
                                             group.stream()
                                                     .map(Submitted::charge)

@@ -4,13 +4,15 @@ import dev.mailgate.audit.AuditEvent;
 import dev.mailgate.audit.AuditLog;
 import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.mail.HeaderSection;
+import dev.mailgate.mail.Identity;
 import dev.mailgate.mail.Refusal;
 import dev.mailgate.mail.Submission;
 import dev.mailgate.policy.ContentPolicy;
-import dev.mailgate.policy.SendingLimiter;
+import dev.mailgate.policy.SendingLimits;
 import dev.mailgate.policy.SpamFilter;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
+import dev.mailgate.queue.SendingQuota;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +35,7 @@ public class SubmissionService {
     private final MessageStore store;
     private final ContentPolicy contentPolicy;
     private final SpamFilter spamFilter;
-    private final SendingLimiter limiter;
+    private final SendingLimits limits;
     private final AuditLog audit;
     private final MeterRegistry metrics;
     private final String hostname;
@@ -45,11 +47,11 @@ public class SubmissionService {
             MailgateConfig config,
             ContentPolicy contentPolicy,
             SpamFilter spamFilter,
-            SendingLimiter limiter,
+            SendingLimits limits,
             AuditLog audit) {
         this.contentPolicy = contentPolicy;
         this.spamFilter = spamFilter;
-        this.limiter = limiter;
+        this.limits = limits;
         this.audit = audit;
         this.store = store;
         this.metrics = metrics;
@@ -108,15 +110,16 @@ public class SubmissionService {
                 submission.envelope(),
                 raw,
                 messageId);
-        return store.store(
-                        message,
-                        limiter.charge(
-                                submission.identity(),
-                                submission.envelope().recipients().size()))
-                .map(limited -> {
-                    if (limited.isPresent()) {
-                        policyAudit(submission, "limit.exceeded", limited.get().smtpReply());
-                        return refused(submission, limited.get());
+        Identity identity = submission.identity();
+        SendingQuota.Charge charge = new SendingQuota.Charge(
+                identity.principal(), submission.envelope().recipients().size(), limits.of(identity));
+        return store.store(message, charge)
+                .map(exceeded -> {
+                    if (exceeded.isPresent()) {
+                        Refusal refusal = limits.refusal(
+                                exceeded.get().limit(), exceeded.get().retryAfterSeconds());
+                        policyAudit(submission, "limit.exceeded", refusal.smtpReply());
+                        return refused(submission, refusal);
                     }
                     return accepted(submission);
                 })

@@ -6,6 +6,7 @@ import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import dev.mailgate.queue.RecipientEntity;
 import dev.mailgate.queue.RecipientState;
+import dev.mailgate.testsupport.Enqueue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -62,15 +63,17 @@ class CaptureModeTest {
                 .getBytes(StandardCharsets.UTF_8);
         UUID id = UUID.randomUUID();
         long takenBefore = fresh.handedOut();
-        store.store(new NewMessage(
-                        id,
-                        Instant.now(),
-                        "tester",
-                        "127.0.0.1",
-                        Door.API,
-                        Envelope.simple("x@plain.test", List.of(to)),
-                        raw,
-                        Optional.empty()))
+        Enqueue.withoutLimits(
+                        store,
+                        new NewMessage(
+                                id,
+                                Instant.now(),
+                                "tester",
+                                "127.0.0.1",
+                                Door.API,
+                                Envelope.simple("x@plain.test", List.of(to)),
+                                raw,
+                                Optional.empty()))
                 .await()
                 .atMost(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(30))

@@ -4,6 +4,7 @@ import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
+import dev.mailgate.testsupport.Enqueue;
 import dev.mailgate.testsupport.OutboundPeers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -70,15 +71,17 @@ class DeliveryThroughputBench {
                 byte[] raw = ("From: <bench@rsa.test>\r\nTo: <" + to + ">\r\nSubject: bench " + i + "\r\nMessage-ID: <"
                                 + UUID.randomUUID() + "@bench>\r\n\r\n" + "x".repeat(2000) + "\r\n")
                         .getBytes(StandardCharsets.UTF_8);
-                batch.add(store.store(new NewMessage(
-                                UUID.randomUUID(),
-                                Instant.now(),
-                                "bench",
-                                "127.0.0.1",
-                                Door.API,
-                                Envelope.simple("bench@rsa.test", List.of(to)),
-                                raw,
-                                Optional.empty()))
+                batch.add(Enqueue.withoutLimits(
+                                store,
+                                new NewMessage(
+                                        UUID.randomUUID(),
+                                        Instant.now(),
+                                        "bench",
+                                        "127.0.0.1",
+                                        Door.API,
+                                        Envelope.simple("bench@rsa.test", List.of(to)),
+                                        raw,
+                                        Optional.empty()))
                         .replaceWithVoid());
                 if (batch.size() == 100) {
                     Uni.join().all(batch).andFailFast().await().atMost(Duration.ofMinutes(2));

@@ -9,6 +9,7 @@ import dev.mailgate.queue.NewMessage;
 import dev.mailgate.queue.RecipientEntity;
 import dev.mailgate.queue.RecipientState;
 import dev.mailgate.testsupport.Dkimpy;
+import dev.mailgate.testsupport.Enqueue;
 import dev.mailgate.testsupport.OutboundPeers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -114,7 +115,10 @@ class OutboundDeliveryTest {
 
     private UUID submit(Envelope envelope, byte[] raw) {
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(id, Instant.now(), "tester", "127.0.0.1", Door.API, envelope, raw, Optional.empty()))
+        Enqueue.withoutLimits(
+                        store,
+                        new NewMessage(
+                                id, Instant.now(), "tester", "127.0.0.1", Door.API, envelope, raw, Optional.empty()))
                 .await()
                 .atMost(Duration.ofSeconds(30));
         return id;
@@ -378,15 +382,17 @@ class OutboundDeliveryTest {
         String sender = "old-" + t + "@sender.test";
         String to = "z-" + t + "@dead.test"; // its only MX refuses connections
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(
-                        id,
-                        Instant.now().minus(Duration.ofDays(5)).minusSeconds(60),
-                        "tester",
-                        "127.0.0.1",
-                        Door.API,
-                        Envelope.simple(sender, List.of(to)),
-                        mime(sender, to, "too old"),
-                        Optional.empty()))
+        Enqueue.withoutLimits(
+                        store,
+                        new NewMessage(
+                                id,
+                                Instant.now().minus(Duration.ofDays(5)).minusSeconds(60),
+                                "tester",
+                                "127.0.0.1",
+                                Door.API,
+                                Envelope.simple(sender, List.of(to)),
+                                mime(sender, to, "too old"),
+                                Optional.empty()))
                 .await()
                 .atMost(Duration.ofSeconds(30));
         List<RecipientEntity> final_ = awaitFinal(id);
@@ -403,15 +409,17 @@ class OutboundDeliveryTest {
         String sender = "late-" + t + "@sender.test";
         String to = "w-" + t + "@dead.test";
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(
-                        id,
-                        Instant.now().minus(Duration.ofHours(2)),
-                        "tester",
-                        "127.0.0.1",
-                        Door.API,
-                        Envelope.simple(sender, List.of(to)),
-                        mime(sender, to, "slow"),
-                        Optional.empty()))
+        Enqueue.withoutLimits(
+                        store,
+                        new NewMessage(
+                                id,
+                                Instant.now().minus(Duration.ofHours(2)),
+                                "tester",
+                                "127.0.0.1",
+                                Door.API,
+                                Envelope.simple(sender, List.of(to)),
+                                mime(sender, to, "slow"),
+                                Optional.empty()))
                 .await()
                 .atMost(Duration.ofSeconds(30));
         // several deferrals (delay-notice is 1h in the test profile, the message is 2h old)
@@ -497,15 +505,17 @@ class OutboundDeliveryTest {
                 expected.add(to);
                 UUID id = UUID.randomUUID();
                 ids.add(id);
-                submissions.add(store.store(new NewMessage(
-                                id,
-                                Instant.now(),
-                                "tester",
-                                "127.0.0.1",
-                                Door.API,
-                                Envelope.simple("bulk@plain.test", List.of(to)),
-                                mime("bulk@plain.test", to, "bulk " + i),
-                                Optional.empty()))
+                submissions.add(Enqueue.withoutLimits(
+                                store,
+                                new NewMessage(
+                                        id,
+                                        Instant.now(),
+                                        "tester",
+                                        "127.0.0.1",
+                                        Door.API,
+                                        Envelope.simple("bulk@plain.test", List.of(to)),
+                                        mime("bulk@plain.test", to, "bulk " + i),
+                                        Optional.empty()))
                         .replaceWith(id));
                 if (submissions.size() == 50) {
                     Uni.join().all(submissions).andFailFast().await().atMost(Duration.ofMinutes(1));

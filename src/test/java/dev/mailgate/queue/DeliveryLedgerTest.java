@@ -2,6 +2,7 @@ package dev.mailgate.queue;
 
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
+import dev.mailgate.testsupport.Enqueue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,15 +45,17 @@ class DeliveryLedgerTest {
             List<String> rcpts = IntStream.range(0, perMessage)
                     .mapToObj(i -> "r" + i + "@claim.test")
                     .toList();
-            stores.add(store.store(new NewMessage(
-                    UUID.randomUUID(),
-                    Instant.now().minusSeconds(1),
-                    "p",
-                    "127.0.0.1",
-                    Door.API,
-                    Envelope.simple("p@example.com", rcpts),
-                    "x".getBytes(),
-                    Optional.empty())));
+            stores.add(Enqueue.withoutLimits(
+                    store,
+                    new NewMessage(
+                            UUID.randomUUID(),
+                            Instant.now().minusSeconds(1),
+                            "p",
+                            "127.0.0.1",
+                            Door.API,
+                            Envelope.simple("p@example.com", rcpts),
+                            "x".getBytes(),
+                            Optional.empty())));
         }
         Uni.join().all(stores).andFailFast().await().atMost(Duration.ofSeconds(30));
 

@@ -3,9 +3,9 @@ package dev.mailgate.queue;
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
-import dev.mailgate.mail.Refusal;
+import dev.mailgate.mail.SendingLimit;
 import dev.mailgate.outbound.FreshMessages;
-import dev.mailgate.policy.SendingLimiter;
+import dev.mailgate.testsupport.Enqueue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -68,7 +68,7 @@ class MessageStoreTest {
                 message,
                 Optional.of("<m1@example.com>"));
 
-        store.store(newMessage).await().atMost(Duration.ofSeconds(10));
+        Enqueue.withoutLimits(store, newMessage).await().atMost(Duration.ofSeconds(10));
 
         MessageEntity read = store.find(id).await().atMost(Duration.ofSeconds(10));
         assertThat(read.raw).isEqualTo(message);
@@ -98,21 +98,23 @@ class MessageStoreTest {
         byte[] raw = ("Subject: repetitive\r\n\r\n" + "line abcdefghijklmnopqrstuvwxyz0123456789\r\n".repeat(2400))
                 .getBytes(StandardCharsets.US_ASCII);
         UUID id = UUID.randomUUID();
-        store.store(new NewMessage(
-                        id,
-                        Instant.now(),
-                        "alice",
-                        "192.0.2.9",
-                        Door.SUBMISSION,
-                        new Envelope(
-                                "alice@example.com",
-                                List.of(EnvelopeRecipient.of("bob@example.net")),
-                                Optional.empty(),
-                                false,
-                                Optional.empty(),
-                                Optional.empty()),
-                        raw,
-                        Optional.empty()))
+        Enqueue.withoutLimits(
+                        store,
+                        new NewMessage(
+                                id,
+                                Instant.now(),
+                                "alice",
+                                "192.0.2.9",
+                                Door.SUBMISSION,
+                                new Envelope(
+                                        "alice@example.com",
+                                        List.of(EnvelopeRecipient.of("bob@example.net")),
+                                        Optional.empty(),
+                                        false,
+                                        Optional.empty(),
+                                        Optional.empty()),
+                                raw,
+                                Optional.empty()))
                 .await()
                 .atMost(Duration.ofSeconds(10));
 
@@ -137,21 +139,23 @@ class MessageStoreTest {
         Instant at = Instant.parse("2026-11-27T06:00:00.123456789Z");
         whileListening(
                 stored -> stored.forEach(fresh::keep), // what DeliveryService does
-                () -> store.store(new NewMessage(
-                                id,
-                                at,
-                                "alice",
-                                "192.0.2.8",
-                                Door.SUBMISSION,
-                                new Envelope(
-                                        "alice@example.com",
-                                        List.of(EnvelopeRecipient.of("bob@example.net")),
-                                        Optional.of("8BITMIME"),
-                                        true,
-                                        Optional.of("FULL"),
-                                        Optional.of("env-2")),
-                                raw,
-                                Optional.of("<kept@example.com>")))
+                () -> Enqueue.withoutLimits(
+                                store,
+                                new NewMessage(
+                                        id,
+                                        at,
+                                        "alice",
+                                        "192.0.2.8",
+                                        Door.SUBMISSION,
+                                        new Envelope(
+                                                "alice@example.com",
+                                                List.of(EnvelopeRecipient.of("bob@example.net")),
+                                                Optional.of("8BITMIME"),
+                                                true,
+                                                Optional.of("FULL"),
+                                                Optional.of("env-2")),
+                                        raw,
+                                        Optional.of("<kept@example.com>")))
                         .await()
                         .atMost(Duration.ofSeconds(10)));
 
@@ -167,11 +171,11 @@ class MessageStoreTest {
     @Test
     void aFailingCommitListenerDoesNotTurnACommittedMessageIntoARefusal() {
         UUID id = UUID.randomUUID();
-        Optional<Refusal> answer = whileListening(
+        Optional<SendingQuota.Exceeded> answer = whileListening(
                 stored -> {
                     throw new IllegalStateException("listener bug");
                 },
-                () -> store.store(aliceToBob(id, "committed"), SendingLimiter.Charge.NONE)
+                () -> store.store(aliceToBob(id, "committed"), new SendingQuota.Charge("alice", 1, List.of()))
                         .await()
                         .atMost(Duration.ofSeconds(10)));
         assertThat(answer)
@@ -184,7 +188,7 @@ class MessageStoreTest {
     void anInstanceThatDoesNotDeliverKeepsNoCopies() {
         // the test profile switches delivery off (mailgate.delivery.enabled=false)
         UUID id = UUID.randomUUID();
-        store.store(aliceToBob(id, "not kept")).await().atMost(Duration.ofSeconds(10));
+        Enqueue.withoutLimits(store, aliceToBob(id, "not kept")).await().atMost(Duration.ofSeconds(10));
 
         assertThat(store.find(id).await().atMost(Duration.ofSeconds(10))).isNotNull();
         assertThat(fresh.take(id)).isEmpty();
@@ -193,9 +197,9 @@ class MessageStoreTest {
 
     @Test
     void submissionsCommittedTogetherStoreOnlyTheAdmittedAndAnswerEachOne() {
-        // eight at once form groups: within a group, the limiter admits in order and only the admitted are written
+        // eight at once form groups: within a group, the quota admits in order and only the admitted are written
         String principal = "group-" + UUID.randomUUID();
-        SendingLimiter.Window three = new SendingLimiter.Window("messages", Duration.ofHours(1), 3);
+        SendingLimit three = new SendingLimit("messages", Duration.ofHours(1), 3);
         List<NewMessage> messages = IntStream.range(0, 8)
                 .mapToObj(i -> new NewMessage(
                         UUID.randomUUID(),
@@ -209,11 +213,11 @@ class MessageStoreTest {
                 .toList();
 
         Set<UUID> handedToListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<Optional<Refusal>> answers = whileListening(
+        List<Optional<SendingQuota.Exceeded>> answers = whileListening(
                 stored -> stored.forEach(m -> handedToListeners.add(m.id())),
                 () -> Uni.join()
                         .all(messages.stream()
-                                .map(m -> store.store(m, new SendingLimiter.Charge(principal, 1, List.of(three))))
+                                .map(m -> store.store(m, new SendingQuota.Charge(principal, 1, List.of(three))))
                                 .toList())
                         .andFailFast()
                         .await()
@@ -222,7 +226,7 @@ class MessageStoreTest {
         assertThat(answers).filteredOn(Optional::isEmpty).hasSize(3);
         assertThat(answers)
                 .filteredOn(Optional::isPresent)
-                .allSatisfy(r -> assertThat(r.get().smtpReply()).startsWith("451 4.7.1"));
+                .allSatisfy(r -> assertThat(r.get().limit()).isEqualTo(three));
         for (int i = 0; i < messages.size(); i++) {
             UUID id = messages.get(i).id();
             boolean stored = store.find(id).await().atMost(Duration.ofSeconds(10)) != null;

@@ -1,9 +1,7 @@
-package dev.mailgate.policy;
+package dev.mailgate.queue;
 
-import dev.mailgate.mail.Identity;
-import dev.mailgate.mail.Refusal;
+import dev.mailgate.mail.SendingLimit;
 import dev.mailgate.testsupport.PostgresServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,13 +21,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The limiter works inside the caller's transaction; here each call is its own transaction, as a
- * group of one. Two "instances" of the limiter — each with its own Vert.x and its own connection pool, as two
+ * The quota works inside the caller's transaction; here each call is its own transaction, as a
+ * group of one. Two "instances" of the quota — each with its own Vert.x and its own connection pool, as two
  * mailgate processes would have — share one PostgreSQL. (Quarkus boots once so that Flyway has
- * created the tables; the limiters under test are built by hand.)
+ * created the tables; the quotas under test are built by hand.)
  */
 @QuarkusTest
-class SendingLimiterTest {
+class SendingQuotaTest {
 
     @Test
     void twoInstancesTogetherLetThroughOneHundredOfThreeHundred() {
@@ -40,10 +37,9 @@ class SendingLimiterTest {
         Pool poolA = pool(vertxA);
         Pool poolB = pool(vertxB);
         try {
-            List<SendingLimiter.Window> perMinute =
-                    List.of(new SendingLimiter.Window("messages", Duration.ofMinutes(1), 100));
-            SendingLimiter a = new SendingLimiter(p -> perMinute, new SimpleMeterRegistry());
-            SendingLimiter b = new SendingLimiter(p -> perMinute, new SimpleMeterRegistry());
+            SendingLimit perMinute = new SendingLimit("messages", Duration.ofMinutes(1), 100);
+            SendingQuota a = new SendingQuota();
+            SendingQuota b = new SendingQuota();
             // stay inside one minute window: start right after a minute boundary if we are close to the next one
             long intoMinute = System.currentTimeMillis() % 60_000;
             if (intoMinute > 45_000) {
@@ -51,15 +47,14 @@ class SendingLimiterTest {
             }
             AtomicInteger accepted = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
-            List<Uni<Optional<Refusal>>> attempts = new ArrayList<>();
+            List<Uni<Optional<SendingQuota.Exceeded>>> attempts = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                SendingLimiter limiter = i % 2 == 0 ? a : b;
-                attempts.add(acquire(i % 2 == 0 ? poolA : poolB, limiter, principal, 1)
+                SendingQuota quota = i % 2 == 0 ? a : b;
+                attempts.add(acquire(i % 2 == 0 ? poolA : poolB, quota, charge(principal, 1, perMinute))
                         .invoke(r -> {
                             if (r.isPresent()) {
-                                assertThat(r.get().smtpReply()).startsWith("451 4.7.1");
-                                assertThat(r.get().httpStatus()).isEqualTo(429);
-                                assertThat(r.get().retryAfter()).isPresent();
+                                assertThat(r.get().limit()).isEqualTo(perMinute);
+                                assertThat(r.get().retryAfterSeconds()).isBetween(1L, 60L);
                                 refused.incrementAndGet();
                             } else {
                                 accepted.incrementAndGet();
@@ -78,22 +73,25 @@ class SendingLimiterTest {
     }
 
     @Test
-    void recipientsCountAndOverridesComeFromConfig() {
+    void recipientsCountAndAMessageOverTheLimitCountsNothing() {
         String principal = "rcpt-" + UUID.randomUUID();
         Vertx vertx = Vertx.vertx();
         Pool pool = pool(vertx);
         try {
-            SendingLimiter limiter = new SendingLimiter(
-                    p -> List.of(new SendingLimiter.Window("recipients", Duration.ofDays(1), 10)),
-                    new SimpleMeterRegistry());
-            assertThat(acquire(pool, limiter, principal, 6).await().indefinitely())
+            SendingQuota quota = new SendingQuota();
+            SendingLimit perDay = new SendingLimit("recipients", Duration.ofDays(1), 10);
+            assertThat(acquire(pool, quota, charge(principal, 6, perDay))
+                            .await()
+                            .indefinitely())
                     .isEmpty();
-            Optional<Refusal> over =
-                    acquire(pool, limiter, principal, 6).await().indefinitely();
+            Optional<SendingQuota.Exceeded> over =
+                    acquire(pool, quota, charge(principal, 6, perDay)).await().indefinitely();
             assertThat(over).isPresent();
-            assertThat(over.get().text()).contains("10 recipients per day");
+            assertThat(over.get().limit()).isEqualTo(perDay);
             // a refused attempt counts nothing: 4 more still fit
-            assertThat(acquire(pool, limiter, principal, 4).await().indefinitely())
+            assertThat(acquire(pool, quota, charge(principal, 4, perDay))
+                            .await()
+                            .indefinitely())
                     .isEmpty();
         } finally {
             pool.closeAndAwait();
@@ -108,29 +106,29 @@ class SendingLimiterTest {
         Vertx vertx = Vertx.vertx();
         Pool pool = pool(vertx);
         try {
-            SendingLimiter limiter = new SendingLimiter(
-                    p -> List.of(
-                            new SendingLimiter.Window("messages", Duration.ofHours(1), 4),
-                            new SendingLimiter.Window("recipients", Duration.ofHours(1), 6)),
-                    new SimpleMeterRegistry());
+            SendingQuota quota = new SendingQuota();
+            SendingLimit[] limits = {
+                new SendingLimit("messages", Duration.ofHours(1), 4),
+                new SendingLimit("recipients", Duration.ofHours(1), 6)
+            };
             // recipients: 2, 3 (=5), 2 (would be 7: refused), 1 (=6), then messages are at 3 and recipients full
-            List<SendingLimiter.Charge> group = List.of(
-                    charge(limiter, principal, 2),
-                    charge(limiter, principal, 3),
-                    charge(limiter, principal, 2),
-                    charge(limiter, other, 5),
-                    charge(limiter, principal, 1),
-                    charge(limiter, principal, 1));
-            List<Optional<Refusal>> answers =
-                    inTransaction(pool, limiter, group).await().indefinitely();
+            List<SendingQuota.Charge> group = List.of(
+                    charge(principal, 2, limits),
+                    charge(principal, 3, limits),
+                    charge(principal, 2, limits),
+                    charge(other, 5, limits),
+                    charge(principal, 1, limits),
+                    charge(principal, 1, limits));
+            List<Optional<SendingQuota.Exceeded>> answers =
+                    inTransaction(pool, quota, group).await().indefinitely();
             assertThat(answers).extracting(Optional::isPresent).containsExactly(false, false, true, false, false, true);
-            assertThat(answers.get(2).get().text()).contains("6 recipients per hour");
+            assertThat(answers.get(2).get().limit()).isEqualTo(limits[1]);
 
             // what was counted is committed: one more message with one recipient no longer fits, and a
             // group whose transaction rolls back counts nothing
             assertThat(Uni.createFrom()
                             .completionStage(() -> pool.getDelegate()
-                                    .withTransaction(tx -> limiter.admit(tx, List.of(charge(limiter, other, 1)))
+                                    .withTransaction(tx -> quota.admit(tx, List.of(charge(other, 1, limits)))
                                             .compose(a -> a.counted())
                                             .compose(x -> io.vertx.core.Future.failedFuture(
                                                     new IllegalStateException("roll back"))))
@@ -140,60 +138,38 @@ class SendingLimiterTest {
                             .await()
                             .indefinitely())
                     .isNull();
-            assertThat(acquire(pool, limiter, principal, 1).await().indefinitely())
+            assertThat(acquire(pool, quota, charge(principal, 1, limits))
+                            .await()
+                            .indefinitely())
                     .isPresent();
-            assertThat(acquire(pool, limiter, other, 1).await().indefinitely()).isEmpty();
-            assertThat(acquire(pool, limiter, other, 1).await().indefinitely()).isPresent();
+            assertThat(acquire(pool, quota, charge(other, 1, limits)).await().indefinitely())
+                    .isEmpty();
+            assertThat(acquire(pool, quota, charge(other, 1, limits)).await().indefinitely())
+                    .isPresent();
         } finally {
             pool.closeAndAwait();
             vertx.closeAndAwait();
         }
     }
 
-    private static SendingLimiter.Charge charge(SendingLimiter limiter, String principal, int recipients) {
-        return limiter.charge(identity(principal), recipients);
+    private static SendingQuota.Charge charge(String principal, int recipients, SendingLimit... limits) {
+        return new SendingQuota.Charge(principal, recipients, List.of(limits));
     }
 
     /** One message as a group of one, in its own transaction. */
-    private static Uni<Optional<Refusal>> acquire(Pool pool, SendingLimiter limiter, String principal, int recipients) {
-        return inTransaction(pool, limiter, List.of(charge(limiter, principal, recipients)))
-                .map(answers -> answers.get(0));
+    private static Uni<Optional<SendingQuota.Exceeded>> acquire(
+            Pool pool, SendingQuota quota, SendingQuota.Charge charge) {
+        return inTransaction(pool, quota, List.of(charge)).map(answers -> answers.get(0));
     }
 
     /** A group admitted and counted in its own transaction, as the message store does before its inserts. */
-    private static Uni<List<Optional<Refusal>>> inTransaction(
-            Pool pool, SendingLimiter limiter, List<SendingLimiter.Charge> group) {
+    private static Uni<List<Optional<SendingQuota.Exceeded>>> inTransaction(
+            Pool pool, SendingQuota quota, List<SendingQuota.Charge> group) {
         return Uni.createFrom()
                 .completionStage(() -> pool.getDelegate()
-                        .withTransaction(tx -> limiter.admit(tx, group)
-                                .compose(a -> a.counted().map(x -> a.answers())))
+                        .withTransaction(tx ->
+                                quota.admit(tx, group).compose(a -> a.counted().map(x -> a.answers())))
                         .toCompletionStage());
-    }
-
-    @jakarta.inject.Inject
-    dev.mailgate.config.MailgateConfig config;
-
-    @Test
-    void tokenClaimOverridesConfigWhichOverridesDefaults() {
-        Identity plain = identity("someone");
-        Identity bulk = new Identity(
-                "someone",
-                Optional.empty(),
-                List.of(),
-                Set.of("mail-send"),
-                "mail-send",
-                java.util.Map.of("messages-per-minute", 5000, "recipients-per-day", 7));
-        assertThat(SendingLimiter.windows(config.limits(), plain))
-                .containsExactly(new SendingLimiter.Window(
-                        "messages", Duration.ofMinutes(1), config.limits().messagesPerMinute()));
-        assertThat(SendingLimiter.windows(config.limits(), bulk))
-                .containsExactly(
-                        new SendingLimiter.Window("messages", Duration.ofMinutes(1), 5000),
-                        new SendingLimiter.Window("recipients", Duration.ofDays(1), 7));
-    }
-
-    private static Identity identity(String principal) {
-        return new Identity(principal, Optional.empty(), List.of(), Set.of("mail-send"), "mail-send");
     }
 
     private static Pool pool(Vertx vertx) {
