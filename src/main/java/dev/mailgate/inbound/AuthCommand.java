@@ -7,7 +7,7 @@ import java.util.Base64;
 final class AuthCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         if (!session.extended()) {
             session.refuse("503 5.5.1 Send EHLO first");
             return;

@@ -9,7 +9,7 @@ import java.util.Locale;
 final class BdatCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         String[] words = argument.trim().split(" +");
         if (words.length < 1
                 || words.length > 2

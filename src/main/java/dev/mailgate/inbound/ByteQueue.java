@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Input received but not yet processed: the session holds bytes back while an Authenticate or
- * Submit is outstanding (pipelining). Adapters should stop reading while {@link SmtpSession#awaiting()}
+ * Submit is outstanding (pipelining). Adapters should stop reading while {@link SmtpServerSession#awaiting()}
  * is true, which keeps this small.
  */
 final class ByteQueue {

@@ -4,7 +4,7 @@ package dev.mailgate.inbound;
 interface Command {
 
     /** @param argument the text after the verb and one space, without the CRLF; empty when there was none */
-    void execute(String argument, SmtpSession session);
+    void execute(String argument, SmtpServerSession session);
 
     /** Whether the verb may be used on 587 before STARTTLS (RFC 3207 §4, RFC 8314: nothing sensitive in clear). */
     default boolean allowedBeforeTls() {

@@ -4,7 +4,7 @@ package dev.mailgate.inbound;
 final class DataCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         if (!session.requireAuthenticated()) {
             return;
         }

@@ -10,7 +10,7 @@ import java.util.List;
 final class EhloCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         String name = HeloCommand.clientName(argument);
         if (name == null) {
             session.refuse("501 5.5.4 Syntax: EHLO hostname");

@@ -4,7 +4,7 @@ package dev.mailgate.inbound;
 final class HeloCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         String name = clientName(argument);
         if (name == null) {
             session.refuse("501 5.5.4 Syntax: HELO hostname");

@@ -12,7 +12,7 @@ import java.util.Optional;
 final class MailCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         if (!session.requireAuthenticated()) {
             return;
         }
@@ -66,11 +66,12 @@ final class MailCommand implements Command {
                         return;
                     }
                     if (Long.parseLong(value) > session.settings().maxMessageSize()) {
-                        session.refuse(SmtpSession.MESSAGE_TOO_LARGE);
+                        session.refuse(SmtpServerSession.MESSAGE_TOO_LARGE);
                         return;
                     }
                     if (!session.contentFitsNow(Long.parseLong(value))) {
-                        session.refuse(SmtpSession.INSUFFICIENT_STORAGE); // RFC 1870 §6.2: declared size, no room now
+                        session.refuse(
+                                SmtpServerSession.INSUFFICIENT_STORAGE); // RFC 1870 §6.2: declared size, no room now
                         return;
                     }
                     break;

@@ -9,7 +9,7 @@ import java.util.Optional;
 final class RcptCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         if (!session.requireAuthenticated()) {
             return;
         }

@@ -6,7 +6,7 @@ final class SimpleCommands {
 
     static final class Rset implements Command {
         @Override
-        public void execute(String argument, SmtpSession session) {
+        public void execute(String argument, SmtpServerSession session) {
             session.setTransaction(null);
             session.reply("250 2.0.0 Flushed");
         }
@@ -19,7 +19,7 @@ final class SimpleCommands {
 
     static final class Noop implements Command {
         @Override
-        public void execute(String argument, SmtpSession session) {
+        public void execute(String argument, SmtpServerSession session) {
             session.reply("250 2.0.0 OK");
         }
 
@@ -31,7 +31,7 @@ final class SimpleCommands {
 
     static final class Quit implements Command {
         @Override
-        public void execute(String argument, SmtpSession session) {
+        public void execute(String argument, SmtpServerSession session) {
             session.reply("221 2.0.0 Bye");
             session.close();
         }
@@ -45,7 +45,7 @@ final class SimpleCommands {
     /** RFC 5321 §3.5.3: 252 rather than confirming or denying mailboxes. */
     static final class Vrfy implements Command {
         @Override
-        public void execute(String argument, SmtpSession session) {
+        public void execute(String argument, SmtpServerSession session) {
             session.reply("252 2.5.0 Cannot VRFY user, but will accept message");
         }
 
@@ -57,7 +57,7 @@ final class SimpleCommands {
 
     static final class Help implements Command {
         @Override
-        public void execute(String argument, SmtpSession session) {
+        public void execute(String argument, SmtpServerSession session) {
             session.reply("214 2.0.0 Commands: EHLO HELO STARTTLS AUTH MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
         }
 

@@ -63,8 +63,8 @@ public class SmtpListeners {
     }
 
     void start(@Observes StartupEvent ignored) {
-        listen(Door.SUBMISSION, config.smtp().submissionPort());
-        listen(Door.SUBMISSIONS, config.smtp().submissionsPort());
+        listen(Door.SMTP_STARTTLS, config.smtp().submissionPort());
+        listen(Door.SMTP_IMPLICIT_TLS, config.smtp().submissionsPort());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -83,10 +83,10 @@ public class SmtpListeners {
     public List<Door> enabledDoors() {
         List<Door> doors = new ArrayList<>();
         if (config.smtp().submissionPort() >= 0) {
-            doors.add(Door.SUBMISSION);
+            doors.add(Door.SMTP_STARTTLS);
         }
         if (config.smtp().submissionsPort() >= 0) {
-            doors.add(Door.SUBMISSIONS);
+            doors.add(Door.SMTP_IMPLICIT_TLS);
         }
         return doors;
     }
@@ -97,7 +97,7 @@ public class SmtpListeners {
             return;
         }
         PemKeyCertOptions keyCert = keyCert();
-        SessionSettings settings = settings(door == Door.SUBMISSIONS);
+        SessionSettings settings = settings(door == Door.SMTP_IMPLICIT_TLS);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         // Vert.x shares one listening socket among instances asking for the same port; for a random
         // port (0, tests) that takes a negative port number, one per door, so the doors stay apart.
@@ -109,7 +109,7 @@ public class SmtpListeners {
                 door.label(),
                 config.smtp().bind(),
                 bound,
-                door == Door.SUBMISSIONS ? "implicit TLS" : "STARTTLS",
+                door == Door.SMTP_IMPLICIT_TLS ? "implicit TLS" : "STARTTLS",
                 OPENSSL ? "OpenSSL" : "JDK");
     }
 
@@ -122,7 +122,7 @@ public class SmtpListeners {
                 .setPort(port)
                 // With PROXY protocol the header comes before the TLS ClientHello: 465 then reads it in
                 // plaintext and upgrades the socket itself (see accept).
-                .setSsl(door == Door.SUBMISSIONS && !gate.proxyProtocol())
+                .setSsl(door == Door.SMTP_IMPLICIT_TLS && !gate.proxyProtocol())
                 .setKeyCertOptions(keyCert)
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
                 .setTcpNoDelay(true);
@@ -185,7 +185,7 @@ public class SmtpListeners {
         String peer = socket.remoteAddress().hostAddress();
         backend.sessionOpened(door);
         if (!gate.proxyProtocol()) {
-            TlsInfo tls = door == Door.SUBMISSIONS ? SmtpConnection.tlsInfo(socket) : null;
+            TlsInfo tls = door == Door.SMTP_IMPLICIT_TLS ? SmtpServerConnection.tlsInfo(socket) : null;
             admit(loop, door, socket, settings, peer, tls, null);
             return;
         }
@@ -196,7 +196,7 @@ public class SmtpListeners {
                     peer,
                     "proxy-untrusted",
                     "peer " + peer + " is not in mailgate.smtp.trusted-proxies",
-                    door == Door.SUBMISSION
+                    door == Door.SMTP_STARTTLS
                             ? "554 5.7.1 " + hostname() + " PROXY protocol not accepted from " + peer + "\r\n"
                             : null);
             return;
@@ -229,7 +229,7 @@ public class SmtpListeners {
                         peer,
                         "proxy-invalid",
                         invalid.reason(),
-                        door == Door.SUBMISSION
+                        door == Door.SMTP_STARTTLS
                                 ? "554 5.7.1 " + hostname() + " Invalid PROXY protocol header\r\n"
                                 : null);
                 return;
@@ -243,7 +243,7 @@ public class SmtpListeners {
                     client,
                     door,
                     "proxy=" + peer + " version=" + header.version() + " client=" + client + ":" + header.sourcePort());
-            if (door == Door.SUBMISSION) {
+            if (door == Door.SMTP_STARTTLS) {
                 admit(loop, door, socket, settings, client, null, early.length() == 0 ? null : early.copy());
                 return;
             }
@@ -258,7 +258,7 @@ public class SmtpListeners {
                     socket.close();
                     return;
                 }
-                admit(loop, door, socket, settings, client, SmtpConnection.tlsInfo(socket), null);
+                admit(loop, door, socket, settings, client, SmtpServerConnection.tlsInfo(socket), null);
             });
             if (early.length() > 0) {
                 // Bytes after the header are the start of the TLS handshake: hand them to the TLS handler
@@ -317,7 +317,14 @@ public class SmtpListeners {
                         context = context.withTls(tls);
                     }
                     Duration idle = config.smtp().idleTimeout();
-                    new SmtpConnection(socket, new SmtpSession(settings, context), backend, vertx, door, client, idle)
+                    new SmtpServerConnection(
+                                    socket,
+                                    new SmtpServerSession(settings, context),
+                                    backend,
+                                    vertx,
+                                    door,
+                                    client,
+                                    idle)
                             .whenClosed(ticket::release)
                             .start(early);
                     socket.resume();

@@ -7,7 +7,7 @@ package dev.mailgate.inbound;
 final class StartTlsCommand implements Command {
 
     @Override
-    public void execute(String argument, SmtpSession session) {
+    public void execute(String argument, SmtpServerSession session) {
         if (session.tlsActive()) {
             session.refuse("503 5.5.1 TLS already active");
         } else if (!argument.isBlank()) {

@@ -1,6 +1,6 @@
 /**
  * The SMTP submission session (587 STARTTLS, 465 implicit TLS) as a pure state machine: no sockets,
- * no threads, no framework. {@link dev.mailgate.inbound.SmtpSession} takes bytes and completion
+ * no threads, no framework. {@link dev.mailgate.inbound.SmtpServerSession} takes bytes and completion
  * callbacks and returns {@link dev.mailgate.inbound.SessionAction}s that a thin adapter performs in order.
  *
  * <h2>Adapter contract</h2>

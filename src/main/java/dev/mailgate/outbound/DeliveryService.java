@@ -148,9 +148,9 @@ public class DeliveryService {
                         .host()
                         .orElseThrow(() -> new IllegalStateException(
                                 "mailgate.delivery.relay.host is required with mailgate.delivery.mode=relay"));
-                SmtpClientProtocol.Credentials credentials = d.relay()
+                SmtpClientSession.Credentials credentials = d.relay()
                         .username()
-                        .map(u -> new SmtpClientProtocol.Credentials(
+                        .map(u -> new SmtpClientSession.Credentials(
                                 u, d.relay().password().orElse("")))
                         .orElse(null);
                 MxResolver resolver = new MxResolver(mutinyVertx, d.dnsServers());

@@ -120,11 +120,11 @@ public final class MxResolver {
     }
 
     static Optional<List<String>> withoutDns(String host) {
-        String h = SmtpConnection.unbracketed(host);
+        String h = SmtpClientConnection.unbracketed(host);
         if (h.equalsIgnoreCase("localhost") || h.equalsIgnoreCase("localhost.")) {
             return Optional.of(List.of("127.0.0.1", "::1"));
         }
-        if (SmtpConnection.isAddressLiteral(h)) {
+        if (SmtpClientConnection.isAddressLiteral(h)) {
             return Optional.of(List.of(h));
         }
         return Optional.empty();

@@ -22,10 +22,10 @@ public final class SmtpConnector {
     private final String heloName;
     private final double timeoutScale;
     private final Duration reuse;
-    private final SmtpClientProtocol.Credentials credentials;
+    private final SmtpClientSession.Credentials credentials;
     private final Map<String, Deque<Idle>> idle = new HashMap<>();
 
-    private record Idle(SmtpConnection connection, long timer) {}
+    private record Idle(SmtpClientConnection connection, long timer) {}
 
     public SmtpConnector(
             Vertx vertx,
@@ -46,7 +46,7 @@ public final class SmtpConnector {
             Duration connectTimeout,
             Duration reuse,
             double timeoutScale,
-            SmtpClientProtocol.Credentials credentials) {
+            SmtpClientSession.Credentials credentials) {
         this.vertx = vertx;
         this.credentials = credentials;
         NetClientOptions options = new NetClientOptions()
@@ -60,7 +60,7 @@ public final class SmtpConnector {
         this.reuse = reuse;
     }
 
-    public Uni<SmtpConnection> acquire(String host, String address, int port, TlsPolicy policy) {
+    public Uni<SmtpClientConnection> acquire(String host, String address, int port, TlsPolicy policy) {
         String key = key(host, address, port, policy);
         synchronized (idle) {
             Deque<Idle> q = idle.get(key);
@@ -72,11 +72,12 @@ public final class SmtpConnector {
                 }
             }
         }
-        return SmtpConnection.open(vertx, client, host, address, port, heloName, policy, credentials, timeoutScale);
+        return SmtpClientConnection.open(
+                vertx, client, host, address, port, heloName, policy, credentials, timeoutScale);
     }
 
     /** Gives a connection back after a transaction: kept for reuse if still usable, else closed. */
-    public void release(SmtpConnection c, int port, TlsPolicy policy) {
+    public void release(SmtpClientConnection c, int port, TlsPolicy policy) {
         if (!c.usable() || reuse.isZero()) {
             c.quit();
             return;
@@ -89,7 +90,7 @@ public final class SmtpConnector {
         }
     }
 
-    private void expire(String key, SmtpConnection c) {
+    private void expire(String key, SmtpClientConnection c) {
         synchronized (idle) {
             Deque<Idle> q = idle.get(key);
             if (q != null) {

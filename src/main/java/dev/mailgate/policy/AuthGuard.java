@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * within the window. The owner logging in from a clean address is never locked out by an attacker.</li>
  * </ul>
  * If the database cannot be asked, attempts are allowed (the credential check still runs) and logged.
- * A "not locked" answer is trusted for one second ({@link RecentlyClear}): lockouts set by this
+ * A "not locked" answer is trusted for one second ({@link NotLockedOutCache}): lockouts set by this
  * instance apply at once, those of other instances within that second.
  */
 @ApplicationScoped
@@ -56,7 +56,7 @@ public class AuthGuard {
             + " ON CONFLICT (scope, subject) DO UPDATE SET locked_until = GREATEST(policy_lockout.locked_until, EXCLUDED.locked_until)"
             + " RETURNING locked_until";
 
-    private final RecentlyClear clear = new RecentlyClear(1000, System::currentTimeMillis);
+    private final NotLockedOutCache clear = new NotLockedOutCache(1000, System::currentTimeMillis);
     private final Pool pool;
     private final MailgateConfig.Limits limits;
     private final AuditLog audit;

@@ -75,7 +75,7 @@ class VerifiedTokensTest {
         whoami(token).statusCode(200);
         double hitsBefore = hits();
         try (SmtpTestClient smtp = SmtpTestClient.plain(
-                        listeners.boundPorts().get(Door.SUBMISSION),
+                        listeners.boundPorts().get(Door.SMTP_STARTTLS),
                         Surroundings.certificates().clientContext())
                 .secured()) {
             assertThat(smtp.authXoauth2("alice@example.com", token)).startsWith("235 2.7.0");

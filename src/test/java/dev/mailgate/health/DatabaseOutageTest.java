@@ -39,7 +39,7 @@ class DatabaseOutageTest {
         awaitReady(200, "UP");
         String token = KeycloakServer.shared().clientCredentialsToken("sender-app");
         try (SmtpTestClient smtp = SmtpTestClient.plain(
-                        listeners.boundPorts().get(Door.SUBMISSION),
+                        listeners.boundPorts().get(Door.SMTP_STARTTLS),
                         Surroundings.certificates().clientContext())
                 .secured()) {
             SmtpTestClient.expect(smtp.authXoauth2("app@example.com", token), "235");

@@ -121,8 +121,8 @@ class ContentBudgetTest {
         String chunk = body(30_000);
         d.send("MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.net>\r\n");
         assertThat(d.send("BDAT " + chunk.length() + "\r\n" + chunk))
-                .isEqualTo(SmtpSession.INSUFFICIENT_STORAGE + "\r\n");
-        assertThat(d.send("BDAT 5 LAST\r\nend\r\n")).isEqualTo(SmtpSession.INSUFFICIENT_STORAGE + "\r\n");
+                .isEqualTo(SmtpServerSession.INSUFFICIENT_STORAGE + "\r\n");
+        assertThat(d.send("BDAT 5 LAST\r\nend\r\n")).isEqualTo(SmtpServerSession.INSUFFICIENT_STORAGE + "\r\n");
         assertThat(d.submits).isEmpty();
         assertThat(budget.reserved()).isZero();
     }

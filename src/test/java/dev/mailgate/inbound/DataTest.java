@@ -201,7 +201,7 @@ class DataTest {
                 SessionSettings.submissions(SmtpDriver.HOST),
                 new SessionContext(
                         "2001:db8::1",
-                        dev.mailgate.mail.Door.SUBMISSIONS,
+                        dev.mailgate.mail.Door.SMTP_IMPLICIT_TLS,
                         SmtpDriver.CLOCK,
                         () -> new UUID(7, 7),
                         java.util.Optional.of(new TlsInfo("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),

@@ -43,7 +43,7 @@ class SmtpClientsTest {
         String message = "From: App <app@example.com>\r\nTo: bob@example.net\r\nSubject: raw " + UUID.randomUUID()
                 + "\r\nMessage-ID: <raw-1@example.com>\r\n\r\nline one\r\n.leading dot survives unstuffing\r\n.\r\n..\r\nlast\r\n";
         try (SmtpTestClient smtp = SmtpTestClient.plain(
-                port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
+                port(Door.SMTP_STARTTLS), Surroundings.certificates().clientContext())) {
             smtp.secured();
             assertThat(smtp.authXoauth2("app@example.com", token)).startsWith("235 2.7.0");
             String reply = smtp.sendMail("app@example.com", message, "bob@example.net", "carol@apps.example.com");
@@ -70,7 +70,7 @@ class SmtpClientsTest {
         String token = keycloak.clientCredentialsToken("sender-app");
         UUID id;
         try (SmtpTestClient smtp = SmtpTestClient.implicitTls(
-                port(Door.SUBMISSIONS), Surroundings.certificates().clientContext())) {
+                port(Door.SMTP_IMPLICIT_TLS), Surroundings.certificates().clientContext())) {
             smtp.reply();
             smtp.command("EHLO audit.test");
             SmtpTestClient.expect(smtp.authXoauth2("app@example.com", token), "235");
@@ -125,7 +125,7 @@ class SmtpClientsTest {
         String token = keycloak.clientCredentialsToken("sender-app");
         Properties props = new Properties();
         props.put("mail.smtp.host", "localhost");
-        props.put("mail.smtp.port", String.valueOf(port(Door.SUBMISSION)));
+        props.put("mail.smtp.port", String.valueOf(port(Door.SMTP_STARTTLS)));
         props.put("mail.smtp.starttls.enable", "true");
         props.put("mail.smtp.starttls.required", "true");
         props.put(
@@ -147,7 +147,7 @@ class SmtpClientsTest {
 
         SMTPTransport transport = (SMTPTransport) session.getTransport("smtp");
         try {
-            transport.connect("localhost", port(Door.SUBMISSION), "noreply@apps.example.com", token);
+            transport.connect("localhost", port(Door.SMTP_STARTTLS), "noreply@apps.example.com", token);
             transport.sendMessage(mail, mail.getAllRecipients());
             String reply = transport.getLastServerResponse();
             assertThat(reply).startsWith("250 2.0.0");
@@ -176,7 +176,7 @@ class SmtpClientsTest {
                         "openssl",
                         "s_client",
                         "-connect",
-                        "127.0.0.1:" + port(Door.SUBMISSIONS),
+                        "127.0.0.1:" + port(Door.SMTP_IMPLICIT_TLS),
                         protocol,
                         "-cipher",
                         "DEFAULT:@SECLEVEL=0",
@@ -191,12 +191,12 @@ class SmtpClientsTest {
 
     @Test
     void curlOverImplicitTls465WithBearerToken() throws Exception {
-        assertCurlSubmits("smtps://localhost:" + port(Door.SUBMISSIONS), List.of(), "465");
+        assertCurlSubmits("smtps://localhost:" + port(Door.SMTP_IMPLICIT_TLS), List.of(), "465");
     }
 
     @Test
     void curlOverStartTls587WithSslReqd() throws Exception {
-        assertCurlSubmits("smtp://localhost:" + port(Door.SUBMISSION), List.of("--ssl-reqd"), "587");
+        assertCurlSubmits("smtp://localhost:" + port(Door.SMTP_STARTTLS), List.of("--ssl-reqd"), "587");
     }
 
     private void assertCurlSubmits(String url, List<String> extra, String door) throws Exception {

@@ -57,7 +57,7 @@ final class SmtpDriver {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    final SmtpSession session;
+    final SmtpServerSession session;
     final List<SessionAction> actions = new ArrayList<>();
     final List<Credential> credentials = new ArrayList<>();
     final List<SessionAction.Submit> submits = new ArrayList<>();
@@ -73,11 +73,11 @@ final class SmtpDriver {
 
     /** Sessions made with the same budget share it, as the sessions of one instance do. */
     SmtpDriver(SessionSettings settings, ContentBudget budget) {
-        this.session = new SmtpSession(
+        this.session = new SmtpServerSession(
                 settings,
                 new SessionContext(
                         CLIENT,
-                        settings.implicitTls() ? Door.SUBMISSIONS : Door.SUBMISSION,
+                        settings.implicitTls() ? Door.SMTP_IMPLICIT_TLS : Door.SMTP_STARTTLS,
                         CLOCK,
                         () -> new UUID(0, ids.getAndIncrement()),
                         settings.implicitTls() ? Optional.of(TLS) : Optional.empty(),
@@ -85,7 +85,7 @@ final class SmtpDriver {
     }
 
     SmtpDriver(SessionSettings settings, SessionContext context) {
-        this.session = new SmtpSession(settings, context);
+        this.session = new SmtpServerSession(settings, context);
     }
 
     static SmtpDriver submission() {

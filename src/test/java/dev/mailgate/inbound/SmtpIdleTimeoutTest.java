@@ -30,7 +30,7 @@ class SmtpIdleTimeoutTest {
     @Test
     void silentClientGets421AndIsDisconnected() {
         try (SmtpTestClient smtp = SmtpTestClient.plain(
-                listeners.boundPorts().get(Door.SUBMISSION),
+                listeners.boundPorts().get(Door.SMTP_STARTTLS),
                 Surroundings.certificates().clientContext())) {
             assertThat(smtp.reply()).startsWith("220");
             assertThat(smtp.command("EHLO quiet.test")).startsWith("250");

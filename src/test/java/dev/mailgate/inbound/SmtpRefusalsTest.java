@@ -162,7 +162,7 @@ class SmtpRefusalsTest {
     @Test
     void authBeforeStartTlsIs530() {
         try (SmtpTestClient smtp = SmtpTestClient.plain(
-                port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
+                port(Door.SMTP_STARTTLS), Surroundings.certificates().clientContext())) {
             smtp.reply();
             assertThat(smtp.command("EHLO client.test")).contains("STARTTLS").doesNotContain("AUTH");
             assertThat(smtp.authXoauth2("x", keycloak.clientCredentialsToken("sender-app")))
@@ -181,7 +181,7 @@ class SmtpRefusalsTest {
     @Test
     void commandsPipelinedAfterStartTlsAreDiscarded() {
         try (SmtpTestClient smtp = SmtpTestClient.plain(
-                port(Door.SUBMISSION), Surroundings.certificates().clientContext())) {
+                port(Door.SMTP_STARTTLS), Surroundings.certificates().clientContext())) {
             smtp.reply();
             smtp.command("EHLO client.test");
             // CVE-2011-0411: a man in the middle appends commands to the plaintext STARTTLS
@@ -287,7 +287,7 @@ class SmtpRefusalsTest {
 
     private SmtpTestClient secured() {
         return SmtpTestClient.plain(
-                        port(Door.SUBMISSION), Surroundings.certificates().clientContext())
+                        port(Door.SMTP_STARTTLS), Surroundings.certificates().clientContext())
                 .secured();
     }
 

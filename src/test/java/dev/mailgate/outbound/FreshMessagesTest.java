@@ -88,7 +88,7 @@ class FreshMessagesTest {
                 Instant.now(),
                 "alice",
                 "192.0.2.1",
-                Door.SUBMISSION,
+                Door.SMTP_STARTTLS,
                 envelope,
                 new byte[size],
                 Optional.empty());

@@ -464,7 +464,7 @@ class OutboundDeliveryTest {
                 .isZero();
     }
 
-    /** subethasmtp offers SMTPUTF8; the refusal (5.6.7) towards servers without it is in SmtpClientProtocolTest. */
+    /** subethasmtp offers SMTPUTF8; the refusal (5.6.7) towards servers without it is in SmtpClientSessionTest. */
     @Test
     void smtpUtf8MessageIsDeliveredToAServerOfferingSmtpUtf8() throws Exception {
         String to = "u-" + tag() + "@ok.test";

@@ -64,14 +64,14 @@ class SmtpTransportTest {
     }
 
     private static SmtpTransport transport(
-            int port, TlsPolicy policy, SmtpClientProtocol.Credentials credentials, double timeoutScale) {
+            int port, TlsPolicy policy, SmtpClientSession.Credentials credentials, double timeoutScale) {
         return transport(port, policy, credentials, timeoutScale, true, List.of("mx.sink.test"));
     }
 
     private static SmtpTransport transport(
             int port,
             TlsPolicy policy,
-            SmtpClientProtocol.Credentials credentials,
+            SmtpClientSession.Credentials credentials,
             double timeoutScale,
             boolean trustAll,
             List<String> hosts) {
@@ -238,11 +238,11 @@ class SmtpTransportTest {
         Path dir = Files.createTempDirectory("sink");
         try (TestSmtpSink sink = new TestSmtpSink(dir, true, "relayuser", "s3cret")) {
             SmtpTransport good = transport(
-                    sink.port(), TlsPolicy.REQUIRED, new SmtpClientProtocol.Credentials("relayuser", "s3cret"), 1.0);
+                    sink.port(), TlsPolicy.REQUIRED, new SmtpClientSession.Credentials("relayuser", "s3cret"), 1.0);
             assertThat(deliver(good, "x@d.test").results().get(0).kind()).isEqualTo(RecipientResult.Kind.DELIVERED);
             good.close();
             SmtpTransport bad = transport(
-                    sink.port(), TlsPolicy.REQUIRED, new SmtpClientProtocol.Credentials("relayuser", "wrong"), 1.0);
+                    sink.port(), TlsPolicy.REQUIRED, new SmtpClientSession.Credentials("relayuser", "wrong"), 1.0);
             RecipientResult r = deliver(bad, "y@d.test").results().get(0);
             assertThat(r.kind()).isEqualTo(RecipientResult.Kind.TEMPORARY);
             assertThat(r.reply()).contains("authentication refused");

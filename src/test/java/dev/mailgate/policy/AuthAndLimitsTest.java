@@ -202,6 +202,6 @@ class AuthAndLimitsTest {
     }
 
     private int port() {
-        return listeners.boundPorts().get(Door.SUBMISSION);
+        return listeners.boundPorts().get(Door.SMTP_STARTTLS);
     }
 }

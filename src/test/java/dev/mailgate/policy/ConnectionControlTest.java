@@ -54,7 +54,8 @@ class ConnectionControlTest {
 
     @Test
     void proxyV1AddressIsTheClientAddressEverywhere() {
-        try (SmtpTestClient smtp = viaProxy(v1("203.0.113.7"), Door.SUBMISSION).secured()) {
+        try (SmtpTestClient smtp =
+                viaProxy(v1("203.0.113.7"), Door.SMTP_STARTTLS).secured()) {
             assertThat(smtp.authXoauth2("app@example.com", keycloak.clientCredentialsToken("sender-app")))
                     .startsWith("235");
         }
@@ -65,7 +66,7 @@ class ConnectionControlTest {
     @Test
     void proxyV2OnImplicitTls() throws Exception {
         try (SmtpTestClient smtp =
-                viaProxy(ProxyHeaderTest.v2("2001:db8:1::77", 40000, "2001:db8::1", 465), Door.SUBMISSIONS)) {
+                viaProxy(ProxyHeaderTest.v2("2001:db8:1::77", 40000, "2001:db8::1", 465), Door.SMTP_IMPLICIT_TLS)) {
             assertThat(smtp.reply()).startsWith("220 ");
             assertThat(smtp.negotiatedProtocol()).startsWith("TLSv1.");
             assertThat(smtp.command("EHLO client.test")).contains("AUTH");
@@ -77,7 +78,7 @@ class ConnectionControlTest {
     @Test
     void proxyV2OnStartTls() throws Exception {
         try (SmtpTestClient smtp =
-                viaProxy(ProxyHeaderTest.v2("192.0.2.44", 40000, "10.0.0.1", 587), Door.SUBMISSION)) {
+                viaProxy(ProxyHeaderTest.v2("192.0.2.44", 40000, "10.0.0.1", 587), Door.SMTP_STARTTLS)) {
             assertThat(smtp.reply()).startsWith("220 ");
         }
         awaitRow("SELECT count(*) FROM audit_event WHERE type = 'smtp.connect' AND client_address = '192.0.2.44'");
@@ -86,7 +87,7 @@ class ConnectionControlTest {
     @Test
     void proxyHeaderFromAnUntrustedPeerIsRefused() {
         try (SmtpTestClient smtp =
-                SmtpTestClient.from("127.0.0.1", port(Door.SUBMISSION), tls(), v1("203.0.113.8"), false)) {
+                SmtpTestClient.from("127.0.0.1", port(Door.SMTP_STARTTLS), tls(), v1("203.0.113.8"), false)) {
             assertThat(smtp.reply()).startsWith("554 5.7.1");
             assertThat(smtp.closedByServer()).isTrue();
         }
@@ -99,7 +100,7 @@ class ConnectionControlTest {
 
     @Test
     void garbageInsteadOfAProxyHeaderIsRefused() {
-        try (SmtpTestClient smtp = viaProxy("EHLO hello\r\n".getBytes(StandardCharsets.US_ASCII), Door.SUBMISSION)) {
+        try (SmtpTestClient smtp = viaProxy("EHLO hello\r\n".getBytes(StandardCharsets.US_ASCII), Door.SMTP_STARTTLS)) {
             assertThat(smtp.reply()).startsWith("554 5.7.1");
         }
     }
@@ -107,7 +108,7 @@ class ConnectionControlTest {
     @Test
     void deniedNetworksGet554AndAreClosed() {
         for (String denied : new String[] {"198.51.100.9", "2001:db8:bad::1"}) {
-            try (SmtpTestClient smtp = viaProxy(v1(denied), Door.SUBMISSION)) {
+            try (SmtpTestClient smtp = viaProxy(v1(denied), Door.SMTP_STARTTLS)) {
                 assertThat(smtp.reply()).startsWith("554 5.7.1");
                 assertThat(smtp.closedByServer()).isTrue();
             }
@@ -120,21 +121,21 @@ class ConnectionControlTest {
     @Test
     void thirdConcurrentConnectionFromOneAddressGets421() {
         String client = "203.0.113.99";
-        try (SmtpTestClient one = viaProxy(v1(client), Door.SUBMISSION);
-                SmtpTestClient two = viaProxy(v1(client), Door.SUBMISSION)) {
+        try (SmtpTestClient one = viaProxy(v1(client), Door.SMTP_STARTTLS);
+                SmtpTestClient two = viaProxy(v1(client), Door.SMTP_STARTTLS)) {
             assertThat(one.reply()).startsWith("220");
             assertThat(two.reply()).startsWith("220");
-            try (SmtpTestClient three = viaProxy(v1(client), Door.SUBMISSION)) {
+            try (SmtpTestClient three = viaProxy(v1(client), Door.SMTP_STARTTLS)) {
                 assertThat(three.reply()).startsWith("421 4.7.0");
             }
             // another client behind the same proxy is not affected
-            try (SmtpTestClient other = viaProxy(v1("203.0.113.100"), Door.SUBMISSION)) {
+            try (SmtpTestClient other = viaProxy(v1("203.0.113.100"), Door.SMTP_STARTTLS)) {
                 assertThat(other.reply()).startsWith("220");
             }
         }
         // slots are given back on close
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            try (SmtpTestClient again = viaProxy(v1(client), Door.SUBMISSION)) {
+            try (SmtpTestClient again = viaProxy(v1(client), Door.SMTP_STARTTLS)) {
                 assertThat(again.reply()).startsWith("220");
             }
         });
@@ -175,7 +176,7 @@ class ConnectionControlTest {
     }
 
     private SmtpTestClient viaProxy(byte[] header, Door door) {
-        return SmtpTestClient.from(PROXY, port(door), tls(), header, door == Door.SUBMISSIONS);
+        return SmtpTestClient.from(PROXY, port(door), tls(), header, door == Door.SMTP_IMPLICIT_TLS);
     }
 
     private static void awaitRow(String sql) {

@@ -200,7 +200,7 @@ class SpamFilterTest {
 
     private SmtpTestClient authenticated() {
         SmtpTestClient smtp = SmtpTestClient.plain(
-                        listeners.boundPorts().get(Door.SUBMISSION),
+                        listeners.boundPorts().get(Door.SMTP_STARTTLS),
                         Surroundings.certificates().clientContext())
                 .secured();
         SmtpTestClient.expect(

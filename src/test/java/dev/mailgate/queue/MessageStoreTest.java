@@ -51,7 +51,7 @@ class MessageStoreTest {
                 Instant.now().truncatedTo(ChronoUnit.MICROS),
                 "alice",
                 "192.0.2.7",
-                Door.SUBMISSIONS,
+                Door.SMTP_IMPLICIT_TLS,
                 new Envelope(
                         "alice@example.com",
                         List.of(
@@ -105,7 +105,7 @@ class MessageStoreTest {
                                 Instant.now(),
                                 "alice",
                                 "192.0.2.9",
-                                Door.SUBMISSION,
+                                Door.SMTP_STARTTLS,
                                 new Envelope(
                                         "alice@example.com",
                                         List.of(EnvelopeRecipient.of("bob@example.net")),
@@ -146,7 +146,7 @@ class MessageStoreTest {
                                         at,
                                         "alice",
                                         "192.0.2.8",
-                                        Door.SUBMISSION,
+                                        Door.SMTP_STARTTLS,
                                         new Envelope(
                                                 "alice@example.com",
                                                 List.of(EnvelopeRecipient.of("bob@example.net")),
@@ -206,7 +206,7 @@ class MessageStoreTest {
                         Instant.now(),
                         principal,
                         "192.0.2.9",
-                        Door.SUBMISSION,
+                        Door.SMTP_STARTTLS,
                         Envelope.simple("a@example.com", List.of("b@example.net")),
                         ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII),
                         Optional.empty()))
@@ -257,7 +257,7 @@ class MessageStoreTest {
                 Instant.now(),
                 "alice",
                 "192.0.2.8",
-                Door.SUBMISSION,
+                Door.SMTP_STARTTLS,
                 Envelope.simple("alice@example.com", List.of("bob@example.net")),
                 ("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII),
                 Optional.empty());

@@ -12,17 +12,17 @@ import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
 
 /**
- * The thin adapter between one Vert.x socket and one {@link SmtpSession}: bytes in, actions out.
+ * The thin adapter between one Vert.x socket and one {@link SmtpServerSession}: bytes in, actions out.
  * Everything runs on the socket's event loop; the only waits are on Uni results, never blocking.
  * Input is paused while the session waits for an authentication or a commit, so a client that
  * floods during DATA-to-250 cannot make us buffer without bound.
  */
-final class SmtpConnection {
+final class SmtpServerConnection {
 
-    private static final Logger LOG = Logger.getLogger(SmtpConnection.class);
+    private static final Logger LOG = Logger.getLogger(SmtpServerConnection.class);
 
     private final NetSocket socket;
-    private final SmtpSession session;
+    private final SmtpServerSession session;
     private final SmtpBackend backend;
     private final Vertx vertx;
     private final Door door;
@@ -33,9 +33,9 @@ final class SmtpConnection {
     private boolean closed;
     private Runnable onClose = () -> {};
 
-    SmtpConnection(
+    SmtpServerConnection(
             NetSocket socket,
-            SmtpSession session,
+            SmtpServerSession session,
             SmtpBackend backend,
             Vertx vertx,
             Door door,
@@ -51,7 +51,7 @@ final class SmtpConnection {
     }
 
     /** Runs once when the connection ends (e.g. to release a connection-limit slot). */
-    SmtpConnection whenClosed(Runnable action) {
+    SmtpServerConnection whenClosed(Runnable action) {
         this.onClose = action;
         return this;
     }

@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RecentlyClearTest {
+class NotLockedOutCacheTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final RecentlyClear clear = new RecentlyClear(1000, now::get);
+    private final NotLockedOutCache clear = new NotLockedOutCache(1000, now::get);
 
     @Test
     void aClearAnswerHoldsForItsTimeOnly() {
@@ -32,7 +32,7 @@ class RecentlyClearTest {
 
     @Test
     void staysBoundedByStartingOverWhenFull() {
-        for (int i = 0; i < RecentlyClear.MAX_ENTRIES; i++) {
+        for (int i = 0; i < NotLockedOutCache.MAX_ENTRIES; i++) {
             clear.remember("address|" + i);
         }
         clear.remember("address|one-more");

@@ -19,7 +19,7 @@ import java.util.Set;
  * machine without I/O: feed it replies, it answers with {@link Action}s for the socket layer to
  * carry out. Several transactions may run one after another on one session (connection reuse).
  */
-public final class SmtpClientProtocol {
+public final class SmtpClientSession {
 
     /** What the socket layer must do next. */
     public sealed interface Action {}
@@ -101,11 +101,11 @@ public final class SmtpClientProtocol {
     private final Credentials credentials;
     private boolean authenticated;
 
-    public SmtpClientProtocol(String heloName, TlsPolicy tlsPolicy) {
+    public SmtpClientSession(String heloName, TlsPolicy tlsPolicy) {
         this(heloName, tlsPolicy, null);
     }
 
-    public SmtpClientProtocol(String heloName, TlsPolicy tlsPolicy, Credentials credentials) {
+    public SmtpClientSession(String heloName, TlsPolicy tlsPolicy, Credentials credentials) {
         this.heloName = heloName;
         this.tlsPolicy = tlsPolicy;
         this.credentials = credentials;

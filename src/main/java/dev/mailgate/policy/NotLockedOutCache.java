@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * is always read from the database. Any failure recorded by this instance forgets everything, so its
  * own lockouts apply at once; a lockout set by another instance applies here within {@code ttlMillis}.
  */
-final class RecentlyClear {
+final class NotLockedOutCache {
 
     static final int MAX_ENTRIES = 10_000;
 
@@ -18,7 +18,7 @@ final class RecentlyClear {
     private final long ttlMillis;
     private final LongSupplier clock;
 
-    RecentlyClear(long ttlMillis, LongSupplier clock) {
+    NotLockedOutCache(long ttlMillis, LongSupplier clock) {
         this.ttlMillis = ttlMillis;
         this.clock = clock;
     }

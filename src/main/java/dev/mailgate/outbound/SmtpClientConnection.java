@@ -1,7 +1,7 @@
 package dev.mailgate.outbound;
 
 import dev.mailgate.config.MailgateConfig.Delivery.TlsPolicy;
-import dev.mailgate.outbound.SmtpClientProtocol.Action;
+import dev.mailgate.outbound.SmtpClientSession.Action;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -17,19 +17,19 @@ import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
 
 /**
- * The thin socket layer around {@link SmtpClientProtocol}: a Vert.x {@link NetSocket}, a line
+ * The thin socket layer around {@link SmtpClientSession}: a Vert.x {@link NetSocket}, a line
  * parser, the STARTTLS upgrade and the RFC 5321 reply timeouts. Everything runs on the socket's
  * event loop; nothing blocks.
  */
-public final class SmtpConnection {
+public final class SmtpClientConnection {
 
-    private static final Logger LOG = Logger.getLogger(SmtpConnection.class);
+    private static final Logger LOG = Logger.getLogger(SmtpClientConnection.class);
     private static final int MAX_LINE = 4096;
 
     private final Vertx vertx;
     private final NetSocket socket;
     private final Context context;
-    private final SmtpClientProtocol protocol;
+    private final SmtpClientSession protocol;
     private final String host;
     private final String address;
     private final double timeoutScale;
@@ -40,10 +40,10 @@ public final class SmtpConnection {
     private boolean closed;
     private boolean ready;
 
-    private SmtpConnection(
+    private SmtpClientConnection(
             Vertx vertx,
             NetSocket socket,
-            SmtpClientProtocol protocol,
+            SmtpClientSession protocol,
             String host,
             String address,
             double timeoutScale) {
@@ -57,7 +57,7 @@ public final class SmtpConnection {
     }
 
     /** Connects, reads the greeting, says EHLO and does STARTTLS per policy; completes when ready for MAIL. */
-    public static Uni<SmtpConnection> open(
+    public static Uni<SmtpClientConnection> open(
             Vertx vertx,
             NetClient client,
             String host,
@@ -65,10 +65,10 @@ public final class SmtpConnection {
             int port,
             String heloName,
             TlsPolicy policy,
-            SmtpClientProtocol.Credentials credentials,
+            SmtpClientSession.Credentials credentials,
             double timeoutScale) {
         return Uni.createFrom()
-                .<SmtpConnection>emitter(em -> client.connect(port, address, host, ar -> {
+                .<SmtpClientConnection>emitter(em -> client.connect(port, address, host, ar -> {
                     if (ar.failed()) {
                         em.fail(new SessionFailure(
                                 "connect to " + host + " [" + address + "]:" + port + ": "
@@ -76,10 +76,10 @@ public final class SmtpConnection {
                                 false));
                         return;
                     }
-                    SmtpConnection c = new SmtpConnection(
+                    SmtpClientConnection c = new SmtpClientConnection(
                             vertx,
                             ar.result(),
-                            new SmtpClientProtocol(heloName, policy, credentials),
+                            new SmtpClientSession(heloName, policy, credentials),
                             host,
                             address,
                             timeoutScale);
@@ -138,11 +138,11 @@ public final class SmtpConnection {
     private void handle(List<Action> actions) {
         // a finished transaction is reported after every other action of this step, so that whoever
         // gets the results sees the session already ready for the next message (connection reuse)
-        SmtpClientProtocol.TransactionDone done = null;
+        SmtpClientSession.TransactionDone done = null;
         for (Action a : actions) {
-            if (a instanceof SmtpClientProtocol.Send s) {
+            if (a instanceof SmtpClientSession.Send s) {
                 socket.write(Buffer.buffer(s.bytes()));
-            } else if (a instanceof SmtpClientProtocol.StartTls) {
+            } else if (a instanceof SmtpClientSession.StartTls) {
                 armTimer(); // the handshake has the same limit as a reply
                 io.vertx.core.Handler<io.vertx.core.AsyncResult<Void>> upgraded = ar -> {
                     if (ar.succeeded()) {
@@ -158,20 +158,20 @@ public final class SmtpConnection {
                     socket.upgradeToSsl(host, upgraded);
                 }
                 return;
-            } else if (a instanceof SmtpClientProtocol.Ready) {
+            } else if (a instanceof SmtpClientSession.Ready) {
                 ready = true;
                 if (readyPromise != null) {
                     Promise<Void> p = readyPromise;
                     readyPromise = null;
                     p.tryComplete();
                 }
-            } else if (a instanceof SmtpClientProtocol.TransactionDone d) {
+            } else if (a instanceof SmtpClientSession.TransactionDone d) {
                 done = d;
-            } else if (a instanceof SmtpClientProtocol.SessionFailed f) {
+            } else if (a instanceof SmtpClientSession.SessionFailed f) {
                 boolean tls = f.reason().startsWith("TLS handshake failed");
                 failAll(new SessionFailure(host + ": " + f.reason(), f.permanent(), tls));
                 closeSoon();
-            } else if (a instanceof SmtpClientProtocol.Closed) {
+            } else if (a instanceof SmtpClientSession.Closed) {
                 closed = true;
                 socket.close();
             }
@@ -233,7 +233,7 @@ public final class SmtpConnection {
             }
             ready = false;
             for (Action a : protocol.quit()) {
-                if (a instanceof SmtpClientProtocol.Send s) {
+                if (a instanceof SmtpClientSession.Send s) {
                     socket.write(Buffer.buffer(s.bytes()));
                 }
             }

@@ -19,7 +19,7 @@ import java.util.UUID;
  * and processed after the completion call (RFC 2920 pipelining). Input is processed one octet at a time,
  * so any split of the stream into receive() calls gives the same actions.
  */
-public final class SmtpSession {
+public final class SmtpServerSession {
 
     private enum Waiting {
         NONE,
@@ -75,7 +75,7 @@ public final class SmtpSession {
     private int errors;
     private boolean closed;
 
-    public SmtpSession(SessionSettings settings, SessionContext context) {
+    public SmtpServerSession(SessionSettings settings, SessionContext context) {
         this.settings = settings;
         this.context = context;
         this.framer = new InputFramer(settings.maxAuthLine());
