@@ -23,13 +23,4 @@ public enum Door {
     public String label() {
         return label;
     }
-
-    public static Door fromLabel(String label) {
-        for (Door d : values()) {
-            if (d.label.equals(label)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown door " + label);
-    }
 }

@@ -20,10 +20,6 @@ public record Refusal(
                 : java.util.OptionalLong.of(retryAfterSeconds);
     }
 
-    public boolean temporary() {
-        return smtpCode >= 400 && smtpCode < 500;
-    }
-
     /** The SMTP reply line without CRLF, e.g. {@code 550 5.7.1 Sender address not owned}. */
     public String smtpReply() {
         return smtpCode + " " + enhancedStatus + " " + text;

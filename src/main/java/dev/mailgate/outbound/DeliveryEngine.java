@@ -116,10 +116,6 @@ public final class DeliveryEngine {
         this.metrics = metrics;
     }
 
-    public String workerId() {
-        return workerId;
-    }
-
     public void start() {
         timer = vertx.setPeriodic(Math.max(10, settings.pollInterval().toMillis()), t -> poll());
         LOG.infof("delivery worker pool %s started: %d workers", workerId, settings.workers());

@@ -3,9 +3,11 @@ package dev.mailgate.outbound;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Delivery counters and queue gauges, exported at /q/metrics. */
+@Singleton
 public final class DeliveryMetrics {
 
     private final Counter delivered;

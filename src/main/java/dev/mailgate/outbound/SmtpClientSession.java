@@ -64,12 +64,12 @@ public final class SmtpClientSession {
         CLOSED
     }
 
-    // RFC 5321 §4.5.3.2 minimum timeouts.
+    // RFC 5321 §4.5.3.2 minimum timeouts for awaiting replies. Its data block timeout (3 minutes per TCP
+    // send) concerns writes, which this I/O-free session does not make.
     static final Duration GREETING_TIMEOUT = Duration.ofMinutes(5);
     static final Duration MAIL_TIMEOUT = Duration.ofMinutes(5);
     static final Duration RCPT_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DATA_INIT_TIMEOUT = Duration.ofMinutes(2);
-    static final Duration DATA_BLOCK_TIMEOUT = Duration.ofMinutes(3);
     static final Duration DATA_END_TIMEOUT = Duration.ofMinutes(10);
     static final Duration OTHER_TIMEOUT = Duration.ofMinutes(5);
 
@@ -113,10 +113,6 @@ public final class SmtpClientSession {
 
     public boolean tlsActive() {
         return tls;
-    }
-
-    public Set<String> extensions() {
-        return Set.copyOf(extensions);
     }
 
     public boolean ready() {

@@ -185,11 +185,6 @@ public class MessageStore {
         return Future.all(message, recipient, audit).mapEmpty();
     }
 
-    /** The message with this id, or null. */
-    public Uni<MessageEntity> find(UUID id) {
-        return SafeDuplicatedContext.run(vertx, () -> sessions.withSession(s -> s.find(MessageEntity.class, id)));
-    }
-
     /** Recipients of a message, in the order they were given. */
     public Uni<List<RecipientEntity>> recipients(UUID messageId) {
         return SafeDuplicatedContext.run(

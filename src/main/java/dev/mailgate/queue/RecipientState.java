@@ -16,10 +16,6 @@ public enum RecipientState {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public boolean isFinal() {
-        return this == DELIVERED || this == BOUNCED || this == FAILED;
-    }
-
     @Converter(autoApply = true)
     public static class DbConverter implements AttributeConverter<RecipientState, String> {
         @Override

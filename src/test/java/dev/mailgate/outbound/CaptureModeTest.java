@@ -4,9 +4,8 @@ import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
-import dev.mailgate.queue.RecipientEntity;
-import dev.mailgate.queue.RecipientState;
 import dev.mailgate.testsupport.Enqueue;
+import dev.mailgate.testsupport.StoredMail;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -77,8 +76,7 @@ class CaptureModeTest {
                 .await()
                 .atMost(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> store.recipients(id).await().atMost(Duration.ofSeconds(30)).stream()
-                        .allMatch(r -> r.state == RecipientState.DELIVERED));
+                .until(() -> StoredMail.recipientStates(id).equals(List.of("delivered")));
         assertThat(fresh.handedOut())
                 .as("delivery took the copy DeliveryService kept at the commit")
                 .isGreaterThan(takenBefore);
@@ -94,9 +92,7 @@ class CaptureModeTest {
         assertThat(Files.readString(envelope)).startsWith("MAIL FROM:<x@plain.test>\r\n");
         Path eml = envelope.resolveSibling(envelope.getFileName().toString().replace(".envelope", ".eml"));
         assertThat(Files.readAllBytes(eml)).isEqualTo(raw); // no DKIM key for plain.test: unchanged
-        RecipientEntity r =
-                store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
-        assertThat(r.lastReply).startsWith("250 2.0.0 captured as ");
+        assertThat(StoredMail.recipients(id).get(0).lastReply()).startsWith("250 2.0.0 captured as ");
 
         // delivery metrics are exported
         String metrics =

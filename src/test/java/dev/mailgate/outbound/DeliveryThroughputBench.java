@@ -5,6 +5,7 @@ import dev.mailgate.mail.Envelope;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
 import dev.mailgate.testsupport.Enqueue;
+import dev.mailgate.testsupport.IndependentDelivery;
 import dev.mailgate.testsupport.OutboundPeers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -54,7 +55,10 @@ class DeliveryThroughputBench {
     Pool pool;
 
     @Inject
-    DeliveryService delivery;
+    DeliveryEngineFactory engines;
+
+    @Inject
+    dev.mailgate.budget.ContentBudget budget;
 
     @Test
     void throughput() throws Exception {
@@ -91,7 +95,7 @@ class DeliveryThroughputBench {
             if (!batch.isEmpty()) {
                 Uni.join().all(batch).andFailFast().await().atMost(Duration.ofMinutes(2));
             }
-            DeliveryEngine engine = delivery.newIndependentEngine(pool, "bench-" + workers, workers);
+            DeliveryEngine engine = IndependentDelivery.engine(engines, budget, pool, "bench-" + workers, workers);
             long start = System.nanoTime();
             engine.start();
             engine.poll();

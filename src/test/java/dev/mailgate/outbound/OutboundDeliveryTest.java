@@ -1,16 +1,17 @@
 package dev.mailgate.outbound;
 
 import dev.mailgate.budget.ContentBudget;
+import dev.mailgate.config.MailgateConfig;
 import dev.mailgate.mail.Door;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
 import dev.mailgate.queue.MessageStore;
 import dev.mailgate.queue.NewMessage;
-import dev.mailgate.queue.RecipientEntity;
-import dev.mailgate.queue.RecipientState;
 import dev.mailgate.testsupport.Dkimpy;
 import dev.mailgate.testsupport.Enqueue;
+import dev.mailgate.testsupport.IndependentDelivery;
 import dev.mailgate.testsupport.OutboundPeers;
+import dev.mailgate.testsupport.StoredMail;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -64,7 +65,10 @@ class OutboundDeliveryTest {
     Pool pool;
 
     @Inject
-    DeliveryService delivery;
+    DeliveryEngineFactory engines;
+
+    @Inject
+    MailgateConfig config;
 
     @Inject
     ContentBudget budget;
@@ -136,11 +140,11 @@ class OutboundDeliveryTest {
                 raw);
     }
 
-    private List<RecipientEntity> awaitFinal(UUID id) {
-        List<RecipientEntity>[] holder = new List[1];
+    private List<StoredMail.Recipient> awaitFinal(UUID id) {
+        List<StoredMail.Recipient>[] holder = new List[1];
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            holder[0] = store.recipients(id).await().atMost(Duration.ofSeconds(30));
-            return holder[0].stream().allMatch(r -> r.state.isFinal());
+            holder[0] = StoredMail.recipients(id);
+            return holder[0].stream().allMatch(StoredMail.Recipient::isFinal);
         });
         return holder[0];
     }
@@ -204,8 +208,8 @@ class OutboundDeliveryTest {
         byte[] raw = mime("alice@rsa.test", a, "rsa " + t);
         UUID id = submit("alice@rsa.test", List.of(a, b), raw);
 
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_).allSatisfy(r -> assertThat(r.state()).isEqualTo("delivered"));
 
         List<Received> got = receivedFor(a);
         assertThat(got).hasSize(1);
@@ -239,7 +243,7 @@ class OutboundDeliveryTest {
         byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
         System.arraycopy(b, 0, raw, head.length, b.length);
         UUID id = submit("alice@rsa.test", List.of(to), raw);
-        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state()).isEqualTo("delivered"));
         Received got = receivedFor(to).get(0);
         assertThat(afterDkimHeader(got.bytes())).isEqualTo(raw);
         assertThat(Dkimpy.verify(got.bytes(), dkimRecords)).startsWith("PASS rsa.test rsa-sha256");
@@ -252,7 +256,7 @@ class OutboundDeliveryTest {
         try {
             String to = "budget-" + tag() + "@ok.test";
             UUID id = submit("alice@rsa.test", List.of(to), mime("alice@rsa.test", to, "no room"));
-            assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+            assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state()).isEqualTo("delivered"));
             assertThat(receivedFor(to)).hasSize(1);
         } finally {
             budget.release(held);
@@ -268,7 +272,7 @@ class OutboundDeliveryTest {
         String to = "e-" + tag() + "@ok.test";
         byte[] raw = mime("eve@ed.test", to, "ed25519");
         UUID id = submit("eve@ed.test", List.of(to), raw);
-        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state()).isEqualTo("delivered"));
         Received got = receivedFor(to).get(0);
         assertThat(afterDkimHeader(got.bytes())).isEqualTo(raw);
         assertThat(Dkimpy.verify(got.bytes(), dkimRecords)).startsWith("PASS ed.test ed25519-sha256");
@@ -280,7 +284,7 @@ class OutboundDeliveryTest {
         String viaBackup = "f-" + t + "@fallback.test";
         String implicit = "i-" + t + "@implicit.test";
         UUID id = submit("x@plain.test", List.of(viaBackup, implicit), mime("x@plain.test", viaBackup, "fallback"));
-        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+        assertThat(awaitFinal(id)).allSatisfy(r -> assertThat(r.state()).isEqualTo("delivered"));
         assertThat(receivedFor(viaBackup)).hasSize(1);
         assertThat(receivedFor(implicit)).hasSize(1);
         Map<String, String> hostByRcpt = new HashMap<>();
@@ -296,9 +300,9 @@ class OutboundDeliveryTest {
     void temporaryRefusalIsDeferredWithARetryAndThenDelivered() throws Exception {
         String to = "g-" + tag() + "@defer.test";
         UUID id = submit("x@plain.test", List.of(to), mime("x@plain.test", to, "greylisted"));
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_.get(0).state).isEqualTo(RecipientState.DELIVERED);
-        assertThat(final_.get(0).attempts).isEqualTo(2);
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state()).isEqualTo("delivered");
+        assertThat(final_.get(0).attempts()).isEqualTo(2);
         List<Row> attempts = rows(
                 "SELECT a.outcome, a.remote_reply FROM delivery_attempt a JOIN recipient r "
                         + "ON r.id = a.recipient_id WHERE r.message_id = $1 ORDER BY a.attempted_at",
@@ -321,10 +325,10 @@ class OutboundDeliveryTest {
                 Optional.of("HDRS"),
                 Optional.of("env-" + t));
         UUID id = submit(env, mime(sender, to, "will bounce " + t));
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_.get(0).state).isEqualTo(RecipientState.BOUNCED);
-        assertThat(final_.get(0).attempts).isEqualTo(1);
-        assertThat(final_.get(0).lastReply).startsWith("550 5.1.1");
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state()).isEqualTo("bounced");
+        assertThat(final_.get(0).attempts()).isEqualTo(1);
+        assertThat(final_.get(0).lastReply()).startsWith("550 5.1.1");
 
         await().atMost(PATIENCE).until(() -> !receivedFor(sender).isEmpty());
         // the DSN's own recipient is delivered: nothing more will come
@@ -334,7 +338,7 @@ class OutboundDeliveryTest {
                 sender);
         assertThat(dsnRcpt).hasSize(1);
         assertThat(awaitFinal(dsnRcpt.get(0).getUUID("id")))
-                .allSatisfy(r -> assertThat(r.state).isEqualTo(RecipientState.DELIVERED));
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo("delivered"));
         List<Received> dsns = receivedFor(sender);
         assertThat(dsns).hasSize(1);
         assertThat(dsns.get(0).sender()).isEmpty(); // MAIL FROM:<>
@@ -360,9 +364,9 @@ class OutboundDeliveryTest {
         String sender = "n-" + t + "@sender.test";
         String to = "x-" + t + "@nullmx.test";
         UUID id = submit(sender, List.of(to), mime(sender, to, "null mx"));
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_.get(0).state).isEqualTo(RecipientState.BOUNCED);
-        assertThat(final_.get(0).lastReply).startsWith("556 5.1.10");
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state()).isEqualTo("bounced");
+        assertThat(final_.get(0).lastReply()).startsWith("556 5.1.10");
         List<Row> attempts = rows(
                 "SELECT a.mx_host FROM delivery_attempt a JOIN recipient r ON r.id = a.recipient_id "
                         + "WHERE r.message_id = $1",
@@ -395,9 +399,9 @@ class OutboundDeliveryTest {
                                 Optional.empty()))
                 .await()
                 .atMost(Duration.ofSeconds(30));
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_.get(0).state).isEqualTo(RecipientState.FAILED);
-        assertThat(final_.get(0).lastReply).startsWith("451 4.4.1").contains("giving up");
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state()).isEqualTo("failed");
+        assertThat(final_.get(0).lastReply()).startsWith("451 4.4.1").contains("giving up");
         await().atMost(PATIENCE).until(() -> receivedFor(sender).size() == 1);
         String dsn = new String(receivedFor(sender).get(0).bytes(), StandardCharsets.UTF_8);
         assertThat(dsn).contains("Action: failed").contains("Status: 4.4.1").contains("Final-Recipient: rfc822; " + to);
@@ -423,24 +427,17 @@ class OutboundDeliveryTest {
                 .await()
                 .atMost(Duration.ofSeconds(30));
         // several deferrals (delay-notice is 1h in the test profile, the message is 2h old)
-        await().atMost(PATIENCE)
-                .until(() -> store.recipients(id)
-                                .await()
-                                .atMost(Duration.ofSeconds(30))
-                                .get(0)
-                                .attempts
-                        >= 3);
+        await().atMost(PATIENCE).until(() -> StoredMail.recipients(id).get(0).attempts() >= 3);
         await().atMost(PATIENCE).until(() -> receivedFor(sender).size() >= 1);
-        RecipientEntity r =
-                store.recipients(id).await().atMost(Duration.ofSeconds(30)).get(0);
-        assertThat(r.state).isEqualTo(RecipientState.DEFERRED);
+        StoredMail.Recipient r = StoredMail.recipients(id).get(0);
+        assertThat(r.state()).isEqualTo("deferred");
         List<Row> notices = rows(
                 "SELECT m.id FROM message m JOIN recipient r ON r.message_id = m.id "
                         + "WHERE m.door = 'dsn' AND r.address = $1",
                 sender);
         assertThat(notices).hasSize(1);
         assertThat(awaitFinal(notices.get(0).getUUID(0)))
-                .allSatisfy(x -> assertThat(x.state).isEqualTo(RecipientState.DELIVERED));
+                .allSatisfy(x -> assertThat(x.state()).isEqualTo("delivered"));
         List<Received> got = receivedFor(sender);
         assertThat(got).hasSize(1);
         assertThat(new String(got.get(0).bytes(), StandardCharsets.UTF_8))
@@ -453,8 +450,8 @@ class OutboundDeliveryTest {
     void aBounceThatBouncesMakesNoDsn() throws Exception {
         String to = "bb-" + tag() + "@reject.test";
         UUID id = submit("", List.of(to), mime("mailer-daemon@plain.test", to, "a bounce"));
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_.get(0).state).isEqualTo(RecipientState.BOUNCED);
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state()).isEqualTo("bounced");
         // a DSN would have been written in the same transaction as the bounce
         assertThat(rows(
                                 "SELECT count(*) FROM message WHERE door = 'dsn' AND position(convert_to($1, 'UTF8') in raw) > 0",
@@ -477,8 +474,8 @@ class OutboundDeliveryTest {
                         Optional.empty(),
                         Optional.empty()),
                 mime("j\u00fcrgen@plain.test", to, "utf8"));
-        List<RecipientEntity> final_ = awaitFinal(id);
-        assertThat(final_.get(0).state).isEqualTo(RecipientState.DELIVERED);
+        List<StoredMail.Recipient> final_ = awaitFinal(id);
+        assertThat(final_.get(0).state()).isEqualTo("delivered");
         assertThat(receivedFor(to).get(0).sender()).isEqualTo("j\u00fcrgen@plain.test");
     }
 
@@ -494,7 +491,12 @@ class OutboundDeliveryTest {
                 .connectingTo(connect)
                 .using(v)
                 .build();
-        DeliveryEngine second = delivery.newIndependentEngine(Pool.newInstance(secondPool), "second-instance-" + t);
+        DeliveryEngine second = IndependentDelivery.engine(
+                engines,
+                budget,
+                Pool.newInstance(secondPool),
+                "second-instance-" + t,
+                config.delivery().workers());
         second.start();
         try {
             List<Uni<UUID>> submissions = new ArrayList<>();

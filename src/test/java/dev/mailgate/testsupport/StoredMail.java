@@ -57,6 +57,39 @@ public final class StoredMail {
         return new String(raw, 0, raw.length - rest.length, StandardCharsets.UTF_8);
     }
 
+    /** One stored recipient as the recipient table has it. */
+    public record Recipient(
+            String address,
+            String domain,
+            String state,
+            int attempts,
+            String lastReply,
+            String dsnNotify,
+            String dsnOrcpt) {
+        /** Delivered, bounced or failed: nothing more will happen to it. */
+        public boolean isFinal() {
+            return state.equals("delivered") || state.equals("bounced") || state.equals("failed");
+        }
+    }
+
+    /** The message's recipients in the order they were given. */
+    public static List<Recipient> recipients(UUID id) {
+        return Db.rows(
+                        "SELECT address, domain, state, attempts, last_reply, dsn_notify, dsn_orcpt FROM recipient"
+                                + " WHERE message_id = ? ORDER BY id",
+                        id)
+                .stream()
+                .map(r -> new Recipient(
+                        (String) r.get("address"),
+                        (String) r.get("domain"),
+                        (String) r.get("state"),
+                        ((Number) r.get("attempts")).intValue(),
+                        (String) r.get("last_reply"),
+                        (String) r.get("dsn_notify"),
+                        (String) r.get("dsn_orcpt")))
+                .toList();
+    }
+
     public static List<String> recipientStates(UUID id) {
         return Db.rows("SELECT state FROM recipient WHERE message_id = ? ORDER BY id", id).stream()
                 .map(r -> (String) r.get("state"))
