@@ -38,10 +38,21 @@ public class MessageStatusQueries {
              ORDER BY r.id, a.attempted_at, a.id
             """;
 
+    private static final String ADDRESSES = "SELECT address FROM recipient WHERE message_id = $1 ORDER BY id";
+
     private final Pool pool;
 
     public MessageStatusQueries(Pool pool) {
         this.pool = pool;
+    }
+
+    /** The recipient addresses of a committed message, in the order they were given. */
+    public Uni<List<String>> recipientAddresses(UUID id) {
+        return pool.preparedQuery(ADDRESSES).execute(Tuple.of(id)).map(rows -> {
+            List<String> addresses = new ArrayList<>();
+            rows.forEach(r -> addresses.add(r.getString("address")));
+            return addresses;
+        });
     }
 
     /** The status, if the message exists and {@code principal} (or an admin) may see it. */

@@ -13,7 +13,6 @@ import dev.mailgate.mail.HeaderSection;
 import dev.mailgate.mail.Identity;
 import dev.mailgate.mail.Refusal;
 import dev.mailgate.mail.Submission;
-import dev.mailgate.queue.MessageStore;
 import dev.mailgate.submission.SubmissionOutcome;
 import dev.mailgate.submission.SubmissionService;
 import io.quarkus.security.Authenticated;
@@ -90,7 +89,6 @@ public class MessagesResource {
     private final SecurityIdentity security;
     private final IdentityMapper identities;
     private final SubmissionService submissions;
-    private final MessageStore store;
     private final IdempotencyKeys idempotency;
     private final MessageStatusQueries statuses;
     private final ObjectMapper json;
@@ -103,7 +101,6 @@ public class MessagesResource {
             SecurityIdentity security,
             IdentityMapper identities,
             SubmissionService submissions,
-            MessageStore store,
             IdempotencyKeys idempotency,
             MessageStatusQueries statuses,
             ObjectMapper json,
@@ -111,7 +108,6 @@ public class MessagesResource {
         this.security = security;
         this.identities = identities;
         this.submissions = submissions;
-        this.store = store;
         this.idempotency = idempotency;
         this.statuses = statuses;
         this.json = json;
@@ -358,12 +354,12 @@ public class MessagesResource {
                         return Uni.createFrom().item(replayed(replay.response()));
                     }
                     if (claim instanceof IdempotencyKeys.Claim.Committed committed) {
-                        return store.recipients(committed.id()).map(rows -> {
+                        return statuses.recipientAddresses(committed.id()).map(addresses -> {
                             Accepted accepted = new Accepted(
                                     committed.id(),
                                     "queued",
-                                    rows.stream()
-                                            .map(r -> new AcceptedRecipient(r.address, "queued"))
+                                    addresses.stream()
+                                            .map(address -> new AcceptedRecipient(address, "queued"))
                                             .toList());
                             return replayed(toJson(accepted));
                         });

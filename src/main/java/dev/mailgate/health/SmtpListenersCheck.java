@@ -1,6 +1,5 @@
 package dev.mailgate.health;
 
-import dev.mailgate.inbound.SmtpListeners;
 import dev.mailgate.mail.Door;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -14,9 +13,9 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class SmtpListenersCheck implements HealthCheck {
 
-    private final SmtpListeners listeners;
+    private final ListeningDoors listeners;
 
-    public SmtpListenersCheck(SmtpListeners listeners) {
+    public SmtpListenersCheck(ListeningDoors listeners) {
         this.listeners = listeners;
     }
 

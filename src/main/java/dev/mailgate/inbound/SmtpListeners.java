@@ -2,6 +2,7 @@ package dev.mailgate.inbound;
 
 import dev.mailgate.budget.ContentBudget;
 import dev.mailgate.config.MailgateConfig;
+import dev.mailgate.health.ListeningDoors;
 import dev.mailgate.mail.Door;
 import dev.mailgate.policy.ConnectionGate;
 import io.netty.buffer.Unpooled;
@@ -40,7 +41,7 @@ import org.jboss.logging.Logger;
  * port, so sessions spread over all cores.
  */
 @ApplicationScoped
-public class SmtpListeners {
+public class SmtpListeners implements ListeningDoors {
 
     private static final Logger LOG = Logger.getLogger(SmtpListeners.class);
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -75,11 +76,13 @@ public class SmtpListeners {
     }
 
     /** The port each enabled door is listening on (the real one when configured as 0). */
+    @Override
     public Map<Door, Integer> boundPorts() {
         return Map.copyOf(boundPorts);
     }
 
     /** Doors that are configured to listen (port not -1). */
+    @Override
     public List<Door> enabledDoors() {
         List<Door> doors = new ArrayList<>();
         if (config.smtp().submissionPort() >= 0) {

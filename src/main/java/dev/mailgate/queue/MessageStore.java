@@ -1,12 +1,10 @@
 package dev.mailgate.queue;
 
 import dev.mailgate.db.GroupCommit;
-import dev.mailgate.db.SafeDuplicatedContext;
 import dev.mailgate.mail.Envelope;
 import dev.mailgate.mail.EnvelopeRecipient;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -19,10 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,8 +27,8 @@ import org.jboss.logging.Logger;
  * for a message that a crash could lose. Submissions arriving together are committed together
  * ({@link GroupCommit}): one WAL flush for many messages is what lets a small machine accept thousands
  * a second. The write path uses the reactive PostgreSQL client under Hibernate Reactive directly
- * (pipelined statements, no per-entity work); reads map to the Hibernate entities. Claiming and
- * recording deliveries is the {@link DeliveryLedger}'s part of the queue.
+ * (pipelined statements, no per-entity work). Claiming and recording deliveries is the
+ * {@link DeliveryLedger}'s part of the queue.
  */
 @ApplicationScoped
 public class MessageStore {
@@ -51,18 +47,14 @@ public class MessageStore {
 
     private static final Logger LOG = Logger.getLogger(MessageStore.class);
 
-    private final Mutiny.SessionFactory sessions;
     private final Pool pool;
-    private final Vertx vertx;
     private final SendingQuota quota = new SendingQuota();
     private final GroupCommit<Submitted, Optional<SendingQuota.Exceeded>> commits;
     private final List<Consumer<List<NewMessage>>> committedListeners = new CopyOnWriteArrayList<>();
 
     @Inject
-    public MessageStore(Mutiny.SessionFactory sessions, Pool pool, Vertx vertx) {
-        this.sessions = sessions;
+    public MessageStore(Pool pool) {
         this.pool = pool;
-        this.vertx = vertx;
         // One group in flight, up to 256 messages or 4 MB: groups of one principal would all queue on its
         // counter row anyway, and waiting in PostgreSQL's lock queue costs more than waiting here, where the
         // next group just grows (measured: 1 in flight accepts a third more than 4 on the SMTP bench).
@@ -183,15 +175,5 @@ public class MessageStore {
         Future<?> recipient = tx.preparedQuery(INSERT_RECIPIENT).executeBatch(recipients);
         Future<?> audit = tx.preparedQuery(INSERT_AUDIT).executeBatch(audits);
         return Future.all(message, recipient, audit).mapEmpty();
-    }
-
-    /** Recipients of a message, in the order they were given. */
-    public Uni<List<RecipientEntity>> recipients(UUID messageId) {
-        return SafeDuplicatedContext.run(
-                vertx,
-                () -> sessions.withSession(s -> s.createSelectionQuery(
-                                "from RecipientEntity where messageId = :id order by id", RecipientEntity.class)
-                        .setParameter("id", messageId)
-                        .getResultList()));
     }
 }

@@ -1,7 +1,5 @@
 package dev.mailgate.queue;
 
-import jakarta.persistence.AttributeConverter;
-import jakarta.persistence.Converter;
 import java.util.Locale;
 
 /** Delivery state of one recipient. Stored lower-case, as the API shows it. */
@@ -14,18 +12,5 @@ public enum RecipientState {
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    @Converter(autoApply = true)
-    public static class DbConverter implements AttributeConverter<RecipientState, String> {
-        @Override
-        public String convertToDatabaseColumn(RecipientState state) {
-            return state == null ? null : state.label();
-        }
-
-        @Override
-        public RecipientState convertToEntityAttribute(String value) {
-            return value == null ? null : RecipientState.valueOf(value.toUpperCase(Locale.ROOT));
-        }
     }
 }
