@@ -79,19 +79,7 @@ class FreshMessagesAtCommitTest {
     void anInstanceThatDoesNotDeliverKeepsNoCopies() {
         // the test profile switches delivery off (mailgate.delivery.enabled=false)
         UUID id = UUID.randomUUID();
-        Enqueue.withoutLimits(
-                        store,
-                        new NewMessage(
-                                id,
-                                Instant.now(),
-                                "alice",
-                                "192.0.2.8",
-                                Door.SMTP_STARTTLS,
-                                Envelope.simple("alice@example.com", List.of("bob@example.net")),
-                                "Subject: not kept\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII),
-                                Optional.empty()))
-                .await()
-                .atMost(Duration.ofSeconds(10));
+        Enqueue.withoutLimits(store, Enqueue.aliceToBob(id, "not kept")).await().atMost(Duration.ofSeconds(10));
 
         assertThat(StoredMail.raw(id)).isNotEmpty();
         assertThat(fresh.take(id)).isEmpty();

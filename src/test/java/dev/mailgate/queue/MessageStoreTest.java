@@ -138,7 +138,7 @@ class MessageStoreTest {
                 stored -> {
                     throw new IllegalStateException("listener bug");
                 },
-                () -> store.store(aliceToBob(id, "committed"), new SendingQuota.Charge("alice", 1, List.of()))
+                () -> store.store(Enqueue.aliceToBob(id, "committed"), new SendingQuota.Charge("alice", 1, List.of()))
                         .await()
                         .atMost(Duration.ofSeconds(10)));
         assertThat(answer)
@@ -204,18 +204,6 @@ class MessageStoreTest {
         } finally {
             stop.run();
         }
-    }
-
-    private static NewMessage aliceToBob(UUID id, String subject) {
-        return new NewMessage(
-                id,
-                Instant.now(),
-                "alice",
-                "192.0.2.8",
-                Door.SMTP_STARTTLS,
-                Envelope.simple("alice@example.com", List.of("bob@example.net")),
-                ("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII),
-                Optional.empty());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
